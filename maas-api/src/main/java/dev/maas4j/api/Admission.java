@@ -1,0 +1,43 @@
+package dev.maas4j.api;
+
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The decision for one request: allowed with a {@link Grant}, or refused with a {@link Denial};
+ * either way with the {@link RateLimitStatus} for the {@code x-ratelimit-*} headers.
+ *
+ * @param requestId  the request's id
+ * @param grant      present when allowed
+ * @param denial     present when refused
+ * @param rateLimits the limits that applied
+ */
+public record Admission(String requestId, Optional<Grant> grant, Optional<Denial> denial,
+                        RateLimitStatus rateLimits) {
+
+    /** Validates the components: exactly one of grant and denial is present. */
+    public Admission {
+        requestId = Checks.notBlank(requestId, "requestId");
+        Objects.requireNonNull(grant, "grant");
+        Objects.requireNonNull(denial, "denial");
+        Objects.requireNonNull(rateLimits, "rateLimits");
+        if (grant.isPresent() == denial.isPresent()) {
+            throw new IllegalArgumentException("exactly one of grant and denial must be present");
+        }
+    }
+
+    /** An allowed request. */
+    public static Admission allowed(String requestId, Grant grant, RateLimitStatus rateLimits) {
+        return new Admission(requestId, Optional.of(grant), Optional.empty(), rateLimits);
+    }
+
+    /** A refused request. */
+    public static Admission denied(String requestId, Denial denial, RateLimitStatus rateLimits) {
+        return new Admission(requestId, Optional.empty(), Optional.of(denial), rateLimits);
+    }
+
+    /** Whether the request may proceed. */
+    public boolean allowed() {
+        return grant.isPresent();
+    }
+}

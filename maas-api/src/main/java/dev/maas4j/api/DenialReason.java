@@ -1,0 +1,67 @@
+package dev.maas4j.api;
+
+/**
+ * Why a request was denied, with the HTTP status and the OpenAI-style error {@code type} and
+ * {@code code} a gateway answers with.
+ */
+public enum DenialReason {
+    /** No key was presented. */
+    MISSING_KEY(401, "authentication_error", "missing_api_key"),
+    /** The key is malformed, unknown or its secret does not match. */
+    INVALID_KEY(401, "authentication_error", "invalid_api_key"),
+    /** The key has expired. */
+    EXPIRED_KEY(401, "authentication_error", "expired_api_key"),
+    /** The key was revoked. */
+    REVOKED_KEY(401, "authentication_error", "revoked_api_key"),
+    /** No such model in the catalog. */
+    MODEL_NOT_FOUND(404, "not_found_error", "model_not_found"),
+    /** The model exists but is disabled. */
+    MODEL_DISABLED(403, "permission_error", "model_disabled"),
+    /** No auth policy grants the model to the key's owner. */
+    NOT_AUTHORIZED(403, "permission_error", "model_not_authorized"),
+    /** The key's scope excludes the model. */
+    OUT_OF_SCOPE(403, "permission_error", "model_out_of_key_scope"),
+    /** No subscription covers the model for the key's owner. */
+    NO_SUBSCRIPTION(403, "permission_error", "no_subscription"),
+    /** The subscription asked for is not one the key may use for this model. */
+    SUBSCRIPTION_NOT_ELIGIBLE(403, "permission_error", "subscription_not_eligible"),
+    /** The key's requests-per-minute limit is reached. */
+    REQUEST_RATE_LIMITED(429, "rate_limit_error", "rate_limit_exceeded"),
+    /** The key's tokens-per-minute limit is reached. */
+    TOKEN_RATE_LIMITED(429, "rate_limit_error", "rate_limit_exceeded"),
+    /** A subscription token or request window is exhausted. */
+    QUOTA_EXCEEDED(429, "rate_limit_error", "quota_exceeded"),
+    /** Too many requests in flight for the key. */
+    TOO_MANY_PARALLEL_REQUESTS(429, "rate_limit_error", "too_many_parallel_requests"),
+    /** A budget (key, user, group or subscription) is spent for the period. */
+    BUDGET_EXCEEDED(429, "insufficient_quota", "budget_exceeded"),
+    /** The engine cannot take more work now (the usage buffer is full). */
+    OVERLOADED(503, "server_error", "overloaded"),
+    /** A store the decision needs is unreachable and the engine fails closed. */
+    STORE_UNAVAILABLE(503, "server_error", "store_unavailable");
+
+    private final int httpStatus;
+    private final String errorType;
+    private final String errorCode;
+
+    DenialReason(int httpStatus, String errorType, String errorCode) {
+        this.httpStatus = httpStatus;
+        this.errorType = errorType;
+        this.errorCode = errorCode;
+    }
+
+    /** The HTTP status to answer with. */
+    public int httpStatus() {
+        return httpStatus;
+    }
+
+    /** The OpenAI-style error {@code type}. */
+    public String errorType() {
+        return errorType;
+    }
+
+    /** The OpenAI-style error {@code code}. */
+    public String errorCode() {
+        return errorCode;
+    }
+}

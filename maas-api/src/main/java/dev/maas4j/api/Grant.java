@@ -1,0 +1,24 @@
+package dev.maas4j.api;
+
+import java.util.Objects;
+
+/**
+ * What an admitted request was granted: who it acts as, the model and the subscription charged.
+ *
+ * @param key            the API key used
+ * @param identity       the key owner's identity at admission
+ * @param model          the model
+ * @param subscription   the subscription charged
+ * @param reservedTokens the tokens reserved against the limits until the request is settled
+ */
+public record Grant(ApiKey key, Identity identity, ModelRef model, Subscription subscription, long reservedTokens) {
+
+    /** Validates the components. */
+    public Grant {
+        Objects.requireNonNull(key, "key");
+        Objects.requireNonNull(identity, "identity");
+        Objects.requireNonNull(model, "model");
+        Objects.requireNonNull(subscription, "subscription");
+        Checks.notNegative(reservedTokens, "reservedTokens");
+    }
+}

@@ -1,0 +1,45 @@
+package dev.maas4j.api;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Where API keys are kept. Only hashes of secrets are ever stored.
+ *
+ * <p>Implementations must be thread-safe. The engine calls {@link #findById(String)} only on a
+ * cache miss and writes last-used times in the background.
+ */
+public interface KeyStore {
+
+    /**
+     * Stores a new key.
+     *
+     * @throws IllegalStateException if a key with the same id exists
+     * @throws StoreException        if the store fails
+     */
+    void create(ApiKey key);
+
+    /** The key with this id, if any (revoked and expired keys included). */
+    Optional<ApiKey> findById(String id);
+
+    /** The keys owned by {@code owner}, newest first. */
+    List<ApiKey> findByOwner(Subject owner);
+
+    /** Every key, newest first. */
+    List<ApiKey> findAll();
+
+    /**
+     * Marks a key revoked at {@code at}.
+     *
+     * @return {@code true} if the key existed and was not yet revoked
+     */
+    boolean revoke(String id, Instant at);
+
+    /** Records that the keys were used, keeping the latest time per key; unknown ids are ignored. */
+    void recordLastUsed(java.util.Map<String, Instant> lastUsedByKeyId);
+
+    /** Registers a listener told of changes, including changes by other processes where the store can see them. */
+    default void addListener(ChangeListener listener) {
+    }
+}

@@ -1,0 +1,35 @@
+package dev.maas4j.api;
+
+/**
+ * Token counts of one request.
+ *
+ * @param promptTokens     input tokens
+ * @param completionTokens output tokens
+ * @param estimated        {@code true} when the counts are an estimate, not reported by the model
+ */
+public record TokenUsage(long promptTokens, long completionTokens, boolean estimated) {
+
+    /** No tokens, as reported. */
+    public static final TokenUsage NONE = new TokenUsage(0, 0, false);
+
+    /** Validates the components. */
+    public TokenUsage {
+        Checks.notNegative(promptTokens, "promptTokens");
+        Checks.notNegative(completionTokens, "completionTokens");
+    }
+
+    /** Counts reported by the model. */
+    public static TokenUsage reported(long promptTokens, long completionTokens) {
+        return new TokenUsage(promptTokens, completionTokens, false);
+    }
+
+    /** Counts estimated by the gateway. */
+    public static TokenUsage estimated(long promptTokens, long completionTokens) {
+        return new TokenUsage(promptTokens, completionTokens, true);
+    }
+
+    /** Prompt plus completion tokens. */
+    public long totalTokens() {
+        return promptTokens + completionTokens;
+    }
+}
