@@ -1,0 +1,819 @@
+package dev.maas4j.core;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.maas4j.api.Admission;
+import dev.maas4j.api.AdmissionRequest;
+import dev.maas4j.api.ApiKey;
+import dev.maas4j.api.CatalogStore;
+import dev.maas4j.api.ChangeListener;
+import dev.maas4j.api.Denial;
+import dev.maas4j.api.DenialReason;
+import dev.maas4j.api.Grant;
+import dev.maas4j.api.Granularity;
+import dev.maas4j.api.Identity;
+import dev.maas4j.api.IdentityDirectory;
+import dev.maas4j.api.KeyStatus;
+import dev.maas4j.api.KeyStore;
+import dev.maas4j.api.ModelRef;
+import dev.maas4j.api.Outcome;
+import dev.maas4j.api.RateLimitStatus;
+import dev.maas4j.api.Secret;
+import dev.maas4j.api.StoreException;
+import dev.maas4j.api.Subject;
+import dev.maas4j.api.Subscription;
+import dev.maas4j.api.TimeSource;
+import dev.maas4j.api.TokenUsage;
+import dev.maas4j.api.UsageEvent;
+import dev.maas4j.api.UsageLedger;
+import dev.maas4j.api.UsageQuery;
+import dev.maas4j.core.internal.Admitter;
+import dev.maas4j.core.internal.CatalogIndex;
+import dev.maas4j.core.internal.EngineMeters;
+import dev.maas4j.core.internal.KeyCodec;
+import dev.maas4j.core.internal.KeyEntry;
+import dev.maas4j.core.internal.LocalLimitBackend;
+import dev.maas4j.core.internal.Plan;
+import dev.maas4j.core.internal.Reservation;
+import dev.maas4j.core.internal.UsageRecorder;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The governance engine: authenticates API keys, authorizes models, chooses the subscription,
+ * enforces rate limits, quotas and budgets with token reservations, and meters and records usage.
+ *
+ * <pre>{@code
+ * try (MaasEngine engine = MaasEngine.builder().store(new InMemoryStore()).build()) {
+ *     try (Lease lease = engine.admit(AdmissionRequest.builder(presentedKey, "granite")
+ *             .promptTokensEstimate(120).maxOutputTokens(256).build())) {
+ *         if (!lease.allowed()) {
+ *             Denial denial = lease.admission().denial().orElseThrow();  // 401 / 403 / 404 / 429
+ *             return;
+ *         }
+ *         // ... call the model ...
+ *         lease.complete(TokenUsage.reported(118, 240), 200);
+ *     }
+ * }
+ * }</pre>
+ *
+ * <p>Thread-safe. The hot path ({@link #admit}, and settling a {@link Lease}) does no I/O once a
+ * key is cached and takes no global lock; usage is written to the {@link UsageLedger} in batches by
+ * a background writer, and {@link #close()} flushes it.
+ */
+public final class MaasEngine implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(MaasEngine.class);
+    private static final Duration OVERLOAD_RETRY = Duration.ofSeconds(1);
+
+    private final KeyStore keyStore;
+    private final CatalogStore catalogStore;
+    private final UsageLedger ledger;
+    private final IdentityDirectory directory;
+    private final TimeSource time;
+    private final KeyCodec codec;
+    private final Optional<Duration> maxKeyLifetime;
+    private final Cache<String, KeyEntry> keys;
+    private final Cache<String, Boolean> unknownKeys;
+    private final Admitter admitter;
+    private final EngineMeters meters;
+    private final UsageRecorder recorder;
+    private final ScheduledExecutorService scheduler;
+    private final boolean ownsScheduler;
+    private final AtomicLong catalogVersion = new AtomicLong();
+    private final Object catalogLock = new Object();
+    private final Counter deniedAuthentication;
+    private volatile CatalogIndex catalog = CatalogIndex.empty();
+    private volatile boolean closed;
+
+    private MaasEngine(Builder b) {
+        this.keyStore = b.keyStore;
+        this.catalogStore = b.catalogStore;
+        this.ledger = b.ledger;
+        this.directory = b.directory;
+        this.time = b.time;
+        this.codec = new KeyCodec(b.serverSecret);
+        this.maxKeyLifetime = b.maxKeyLifetime;
+        this.keys = Caffeine.newBuilder().maximumSize(b.keyCacheSize).expireAfterWrite(b.keyCacheTtl)
+                .removalListener((String id, KeyEntry entry, com.github.benmanes.caffeine.cache.RemovalCause cause) -> {
+                    if (entry != null) {
+                        flushLastUsed(entry);
+                    }
+                })
+                .build();
+        this.unknownKeys = Caffeine.newBuilder().maximumSize(b.negativeCacheSize)
+                .expireAfterWrite(b.negativeCacheTtl).build();
+        this.meters = new EngineMeters(b.registry);
+        this.deniedAuthentication = Counter.builder("maas.authentication.failures")
+                .description("Requests refused with 401").register(b.registry);
+        this.admitter = new Admitter(b.limitBackend != null ? b.limitBackend : new LocalLimitBackend(b.time), b.time,
+                b.reservationStrategy, b.defaultMaxOutputTokens, b.expectedOutputTokens, b.budgets, b.budgetZone,
+                meters);
+        this.recorder = new UsageRecorder(b.ledger, b.recorderSettings(), b.registry);
+        this.ownsScheduler = b.scheduler == null;
+        this.scheduler = b.scheduler != null ? b.scheduler : Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread thread = new Thread(r, "maas-engine-maintenance");
+            thread.setDaemon(true);
+            return thread;
+        });
+        ChangeListener listener = new ChangeListener() {
+            @Override
+            public void keyChanged(String keyId) {
+                invalidateKey(keyId);
+            }
+
+            @Override
+            public void catalogChanged() {
+                refreshCatalog();
+            }
+        };
+        refreshCatalog();
+        keyStore.addListener(listener);
+        if (catalogStore != keyStore) {
+            catalogStore.addListener(listener);
+        }
+        long lastUsedMillis = b.lastUsedFlushInterval.toMillis();
+        scheduler.scheduleWithFixedDelay(this::flushLastUsed, lastUsedMillis, lastUsedMillis, TimeUnit.MILLISECONDS);
+        long refreshMillis = b.catalogRefreshInterval.toMillis();
+        scheduler.scheduleWithFixedDelay(this::refreshCatalogQuietly, refreshMillis, refreshMillis,
+                TimeUnit.MILLISECONDS);
+    }
+
+    /** A builder with the defaults: an in-memory store, the system clock, a simple meter registry. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    // ------------------------------------------------------------------ keys
+
+    /**
+     * Creates a key and returns its secret, which is shown this once: only its hash is stored.
+     *
+     * @throws IllegalArgumentException if the expiry is in the past or beyond the maximum key
+     *                                  lifetime, or the subscription does not exist or does not
+     *                                  include the owner
+     */
+    public CreatedKey createKey(KeyRequest request) {
+        Objects.requireNonNull(request, "request");
+        Instant now = time.now();
+        Optional<Instant> expiresAt = request.expiresAt().or(() -> request.expiresIn().map(now::plus));
+        if (expiresAt.isPresent() && !expiresAt.get().isAfter(now)) {
+            throw new IllegalArgumentException("expiresAt must be in the future");
+        }
+        if (maxKeyLifetime.isPresent()) {
+            Instant latest = now.plus(maxKeyLifetime.get());
+            if (expiresAt.isEmpty()) {
+                expiresAt = Optional.of(latest);
+            } else if (expiresAt.get().isAfter(latest)) {
+                throw new IllegalArgumentException("expiresAt is beyond the maximum key lifetime of "
+                        + maxKeyLifetime.get());
+            }
+        }
+        if (request.subscription().isPresent()) {
+            String name = request.subscription().get();
+            Subscription subscription = catalogStore.findSubscription(name).orElseThrow(
+                    () -> new IllegalArgumentException("subscription '" + name + "' does not exist"));
+            Identity owner = directory.identityOf(request.owner());
+            if (!subscription.owner().includes(owner)) {
+                throw new IllegalArgumentException("subscription '" + name + "' does not include '"
+                        + request.owner().name() + "'");
+            }
+        }
+        KeyCodec.NewKey generated = codec.generate();
+        ApiKey key = ApiKey.builder()
+                .id(generated.id())
+                .name(request.name())
+                .description(request.description())
+                .owner(request.owner())
+                .secretHash(generated.hash())
+                .displayPrefix(generated.displayPrefix())
+                .createdAt(now)
+                .expiresAt(expiresAt)
+                .subscription(request.subscription())
+                .scope(request.scope())
+                .limits(request.limits())
+                .metadata(request.metadata())
+                .build();
+        keyStore.create(key);
+        unknownKeys.invalidate(key.id());
+        return new CreatedKey(key, generated.presented());
+    }
+
+    /**
+     * Revokes a key; the next request with it is refused.
+     *
+     * @return {@code true} if the key existed and was active
+     */
+    public boolean revokeKey(String keyId) {
+        boolean revoked = keyStore.revoke(keyId, time.now());
+        invalidateKey(keyId);
+        return revoked;
+    }
+
+    /** The key with this id, as stored. */
+    public Optional<ApiKey> findKey(String keyId) {
+        return keyStore.findById(keyId);
+    }
+
+    /** The keys owned by {@code owner}, newest first. */
+    public List<ApiKey> keysOf(Subject owner) {
+        return keyStore.findByOwner(owner);
+    }
+
+    /** Drops a key from the caches, so that the next request reads it from the store. */
+    public void invalidateKey(String keyId) {
+        keys.invalidate(keyId);
+        unknownKeys.invalidate(keyId);
+    }
+
+    /**
+     * Checks a presented key: format, existence, secret (constant time), revocation, expiry; and
+     * resolves the identity its owner acts as now.
+     */
+    public Authentication authenticate(String presentedKey) {
+        Objects.requireNonNull(presentedKey, "presentedKey");
+        Object result = verify(presentedKey);
+        if (result instanceof Denial denial) {
+            return Authentication.failure(denial);
+        }
+        KeyEntry entry = (KeyEntry) result;
+        return Authentication.success(entry.key(), directory.identityOf(entry.key().owner()));
+    }
+
+    /** Either a {@link KeyEntry} or a {@link Denial}; avoids a wrapper on the hot path. */
+    private Object verify(String presented) {
+        String id = KeyCodec.idOf(presented);
+        if (id == null) {
+            return invalidKey();
+        }
+        KeyEntry entry = keys.getIfPresent(id);
+        if (entry == null) {
+            if (unknownKeys.getIfPresent(id) != null) {
+                return invalidKey();
+            }
+            Optional<ApiKey> stored;
+            try {
+                stored = keyStore.findById(id);
+            } catch (StoreException e) {
+                log.warn("key store unavailable while authenticating a request: {}", e.getMessage());
+                return Denial.of(DenialReason.STORE_UNAVAILABLE, "The key store is unavailable, try again later");
+            }
+            if (stored.isEmpty()) {
+                unknownKeys.put(id, Boolean.TRUE);
+                return invalidKey();
+            }
+            entry = keys.get(id, k -> new KeyEntry(stored.get()));
+        }
+        ApiKey key = entry.key();
+        if (!codec.verify(presented, key.secretHash())) {
+            return invalidKey();
+        }
+        KeyStatus status = key.status(time.now());
+        if (status == KeyStatus.REVOKED) {
+            deniedAuthentication.increment();
+            return Denial.of(DenialReason.REVOKED_KEY, "This API key has been revoked");
+        }
+        if (status == KeyStatus.EXPIRED) {
+            deniedAuthentication.increment();
+            return Denial.of(DenialReason.EXPIRED_KEY, "This API key has expired");
+        }
+        return entry;
+    }
+
+    private Denial invalidKey() {
+        deniedAuthentication.increment();
+        return Denial.of(DenialReason.INVALID_KEY, "Invalid API key");
+    }
+
+    // ------------------------------------------------------------------ admission
+
+    /**
+     * Decides whether a request may reach its model and, if so, reserves its quota. Always returns
+     * a lease; a denied lease needs no settling.
+     */
+    public Lease admit(AdmissionRequest request) {
+        Objects.requireNonNull(request, "request");
+        long started = time.epochNanos();
+        if (request.presentedKey().isEmpty()) {
+            deniedAuthentication.increment();
+            return denied(request, Denial.of(DenialReason.MISSING_KEY,
+                    "No API key provided: send it as 'Authorization: Bearer sk-oai-...'"), RateLimitStatus.NONE);
+        }
+        Object verified = verify(request.presentedKey().get().reveal());
+        if (verified instanceof Denial denial) {
+            return denied(request, denial, RateLimitStatus.NONE);
+        }
+        KeyEntry entry = (KeyEntry) verified;
+        ApiKey key = entry.key();
+        Identity identity = directory.identityOf(key.owner());
+
+        CatalogIndex index = catalog;
+        String planKey = request.requestedSubscription().isEmpty() ? request.model()
+                : request.model() + '\n' + request.requestedSubscription().get();
+        Plan plan = entry.plan(planKey);
+        if (plan == null || !plan.isCurrent(index.version(), identity, started)) {
+            plan = admitter.plan(index, key, identity, request.model(), request.requestedSubscription());
+            entry.putPlan(planKey, plan);
+        }
+        if (plan.denial() != null) {
+            meters.denied(plan.denial().reason());
+            return denied(request, plan.denial(), RateLimitStatus.NONE);
+        }
+        if (recorder.saturated()) {
+            return limited(request, plan, new Denial(DenialReason.OVERLOADED,
+                    "The gateway is overloaded, try again shortly", OVERLOAD_RETRY), RateLimitStatus.NONE);
+        }
+        int maxParallel = key.limits().maxParallelRequests().orElse(0);
+        if (maxParallel > 0 && entry.inFlight().incrementAndGet() > maxParallel) {
+            entry.inFlight().decrementAndGet();
+            return limited(request, plan, new Denial(DenialReason.TOO_MANY_PARALLEL_REQUESTS,
+                    "Rate limit reached: the API key's limit of " + maxParallel + " parallel requests",
+                    OVERLOAD_RETRY), RateLimitStatus.NONE);
+        }
+        Admitter.Attempt attempt = admitter.reserve(plan, request);
+        if (attempt.denial() != null) {
+            if (maxParallel > 0) {
+                entry.inFlight().decrementAndGet();
+            }
+            return limited(request, plan, attempt.denial(), attempt.status());
+        }
+        Reservation reservation = attempt.reservation();
+        Grant grant = new Grant(key, identity, plan.model(), plan.subscription(), reservation.reservedTokens());
+        plan.meters().authorizedCalls().increment();
+        return new Lease(this, Admission.allowed(request.requestId(), grant, attempt.status()), request, entry,
+                reservation, started);
+    }
+
+    private Lease denied(AdmissionRequest request, Denial denial, RateLimitStatus status) {
+        return new Lease(this, Admission.denied(request.requestId(), denial, status), request, null, null, 0);
+    }
+
+    private Lease limited(AdmissionRequest request, Plan plan, Denial denial, RateLimitStatus status) {
+        meters.limited(plan.model().name(), plan.subscription().name(), denial.reason());
+        return denied(request, denial, status);
+    }
+
+    /** Called once per lease by {@link Lease#settle}. */
+    void settle(Lease lease, Outcome outcome, int httpStatus, TokenUsage usage) {
+        Reservation reservation = lease.reservation();
+        Plan plan = reservation.plan();
+        KeyEntry entry = lease.keyEntry();
+        try {
+            admitter.reconcile(reservation, outcome, usage);
+        } finally {
+            if (entry.key().limits().maxParallelRequests().isPresent()) {
+                entry.inFlight().decrementAndGet();
+            }
+        }
+        long ended = time.epochNanos();
+        boolean charged = outcome != Outcome.UPSTREAM_ERROR;
+        TokenUsage charge = charged ? usage : TokenUsage.NONE;
+        java.math.BigDecimal cost = plan.pricing().cost(charge.promptTokens(), charge.completionTokens());
+        if (outcome == Outcome.SUCCESS) {
+            entry.touch(ended);
+        }
+        EngineMeters.PlanMeters planMeters = plan.meters();
+        if (charge.totalTokens() > 0) {
+            planMeters.authorizedHits().increment(charge.totalTokens());
+            planMeters.promptTokens().increment(charge.promptTokens());
+            planMeters.completionTokens().increment(charge.completionTokens());
+            if (cost.signum() != 0) {
+                planMeters.cost().increment(cost.doubleValue());
+            }
+        }
+        planMeters.duration().record(Math.max(0, ended - lease.startedNanos()), TimeUnit.NANOSECONDS);
+        AdmissionRequest request = lease.request();
+        Identity identity = plan.identity();
+        recorder.record(new UsageEvent(request.requestId(), entry.key().id(), identity.user(), identity.groups(),
+                plan.subscription().name(), plan.model().name(), request.endpoint(), charge, cost, httpStatus, outcome,
+                instant(lease.startedNanos()), instant(ended), request.stream(), plan.subscription().tokenMetadata()));
+    }
+
+    private static Instant instant(long epochNanos) {
+        return Instant.ofEpochSecond(Math.floorDiv(epochNanos, 1_000_000_000L),
+                Math.floorMod(epochNanos, 1_000_000_000L));
+    }
+
+    // ------------------------------------------------------------------ catalog and models
+
+    /**
+     * The models {@code key} may call, acting as {@code identity}, with the subscriptions that
+     * cover each, best first (for {@code GET /v1/models}).
+     */
+    public List<ModelAccess> accessibleModels(ApiKey key, Identity identity) {
+        CatalogIndex index = catalog;
+        List<ModelAccess> result = new ArrayList<>();
+        for (ModelRef model : index.models()) {
+            CatalogIndex.ModelEntry entry = index.model(model.name());
+            if (!model.enabled() || !key.scope().allowsModel(model.name()) || !entry.authorizes(identity)) {
+                continue;
+            }
+            List<String> subscriptions = entry.eligible(identity).stream()
+                    .map(c -> c.subscription().name())
+                    .filter(name -> key.subscription().isEmpty() || key.subscription().get().equals(name))
+                    .toList();
+            if (!subscriptions.isEmpty()) {
+                result.add(new ModelAccess(model, subscriptions));
+            }
+        }
+        return result;
+    }
+
+    /** The model with this name, from the engine's view of the catalog. */
+    public Optional<ModelRef> model(String name) {
+        CatalogIndex.ModelEntry entry = catalog.model(name);
+        return entry == null ? Optional.empty() : Optional.of(entry.model());
+    }
+
+    /** Re-reads models, subscriptions and policies from the catalog store. */
+    public void refreshCatalog() {
+        synchronized (catalogLock) {
+            // one rebuild at a time, each with a newer version, so a slow rebuild never overwrites a newer one
+            CatalogIndex index = CatalogIndex.build(catalogVersion.incrementAndGet(), catalogStore.models(),
+                    catalogStore.subscriptions(), catalogStore.policies());
+            catalog = index;
+        }
+    }
+
+    private void refreshCatalogQuietly() {
+        try {
+            refreshCatalog();
+        } catch (RuntimeException e) {
+            log.warn("catalog refresh failed, keeping the previous catalog: {}", e.getMessage());
+        }
+    }
+
+    // ------------------------------------------------------------------ usage
+
+    /** Totals and a time series of the usage the query matches. */
+    public UsageReport usage(UsageQuery query, Granularity granularity) {
+        return new UsageReport(ledger.totals(query), granularity, ledger.series(query, granularity));
+    }
+
+    /** Waits until every usage event settled so far is written to the ledger. */
+    public boolean flushUsage(Duration timeout) {
+        return recorder.flush(timeout);
+    }
+
+    /** The key store. */
+    public KeyStore keyStore() {
+        return keyStore;
+    }
+
+    /** The catalog store. */
+    public CatalogStore catalogStore() {
+        return catalogStore;
+    }
+
+    /** The usage ledger. */
+    public UsageLedger ledger() {
+        return ledger;
+    }
+
+    /** The identity directory. */
+    public IdentityDirectory directory() {
+        return directory;
+    }
+
+    /** The engine's clock. */
+    public TimeSource timeSource() {
+        return time;
+    }
+
+    /** The meter registry. */
+    public MeterRegistry meterRegistry() {
+        return meters.registry();
+    }
+
+    private void flushLastUsed() {
+        try {
+            Map<String, Instant> used = new HashMap<>();
+            for (KeyEntry entry : keys.asMap().values()) {
+                long nanos = entry.takeLastUsed();
+                if (nanos >= 0) {
+                    used.put(entry.key().id(), instant(nanos));
+                }
+            }
+            if (!used.isEmpty()) {
+                keyStore.recordLastUsed(used);
+            }
+        } catch (RuntimeException e) {
+            log.warn("could not record last-used times of keys: {}", e.getMessage());
+        }
+    }
+
+    private void flushLastUsed(KeyEntry entry) {
+        long nanos = entry.takeLastUsed();
+        if (nanos >= 0 && !closed) {
+            scheduler.execute(() -> {
+                try {
+                    keyStore.recordLastUsed(Map.of(entry.key().id(), instant(nanos)));
+                } catch (RuntimeException e) {
+                    log.warn("could not record the last-used time of a key: {}", e.getMessage());
+                }
+            });
+        }
+    }
+
+    /** Flushes usage and last-used times and stops the background work. Idempotent. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        flushLastUsed();
+        recorder.close();
+        if (ownsScheduler) {
+            scheduler.shutdownNow();
+        }
+    }
+
+    /**
+     * Builds a {@link MaasEngine}. Every setting has a default; each may be set once, and a bad
+     * value fails at once with a message naming the setting. Not thread-safe.
+     */
+    public static final class Builder {
+        private KeyStore keyStore;
+        private CatalogStore catalogStore;
+        private UsageLedger ledger;
+        private IdentityDirectory directory;
+        private TimeSource time = TimeSource.system();
+        private MeterRegistry registry;
+        private Optional<Secret> serverSecret = Optional.empty();
+        private Optional<Duration> maxKeyLifetime = Optional.empty();
+        private long keyCacheSize = 100_000;
+        private Duration keyCacheTtl = Duration.ofMinutes(1);
+        private long negativeCacheSize = 100_000;
+        private Duration negativeCacheTtl = Duration.ofSeconds(30);
+        private ReservationStrategy reservationStrategy = ReservationStrategy.EXPECTED;
+        private long defaultMaxOutputTokens = 4_096;
+        private long expectedOutputTokens = 512;
+        private Budgets budgets = Budgets.NONE;
+        private ZoneId budgetZone = ZoneOffset.UTC;
+        private LimitBackend limitBackend;
+        private ScheduledExecutorService scheduler;
+        private Duration catalogRefreshInterval = Duration.ofSeconds(30);
+        private Duration lastUsedFlushInterval = Duration.ofSeconds(10);
+        private UsageRecorder.Settings recorder = UsageRecorder.Settings.defaults();
+        private final java.util.Set<String> set = new java.util.HashSet<>();
+
+        private Builder() {
+        }
+
+        private void once(String setting) {
+            if (!set.add(setting)) {
+                throw new IllegalStateException(setting + " was already set");
+            }
+        }
+
+        private static Duration positive(Duration value, String setting) {
+            Objects.requireNonNull(value, setting);
+            if (value.isNegative() || value.isZero()) {
+                throw new IllegalArgumentException(setting + " must be positive, was " + value);
+            }
+            return value;
+        }
+
+        private static long positive(long value, String setting) {
+            if (value <= 0) {
+                throw new IllegalArgumentException(setting + " must be positive, was " + value);
+            }
+            return value;
+        }
+
+        /** Uses one in-memory store for keys, catalog, usage and groups. */
+        public Builder store(InMemoryStore store) {
+            Objects.requireNonNull(store, "store");
+            return keyStore(store).catalogStore(store).ledger(store).directory(store);
+        }
+
+        /** The key store (default: an in-memory store). */
+        public Builder keyStore(KeyStore value) {
+            once("keyStore");
+            keyStore = Objects.requireNonNull(value, "keyStore");
+            return this;
+        }
+
+        /** The catalog store (default: the in-memory store). */
+        public Builder catalogStore(CatalogStore value) {
+            once("catalogStore");
+            catalogStore = Objects.requireNonNull(value, "catalogStore");
+            return this;
+        }
+
+        /** The usage ledger (default: the in-memory store). */
+        public Builder ledger(UsageLedger value) {
+            once("ledger");
+            ledger = Objects.requireNonNull(value, "ledger");
+            return this;
+        }
+
+        /** Where key owners' groups come from (default: the in-memory store's, or owners only). */
+        public Builder directory(IdentityDirectory value) {
+            once("directory");
+            directory = Objects.requireNonNull(value, "directory");
+            return this;
+        }
+
+        /** The clock (default: the system clock). */
+        public Builder timeSource(TimeSource value) {
+            once("timeSource");
+            time = Objects.requireNonNull(value, "timeSource");
+            return this;
+        }
+
+        /** Where metrics go (default: a {@link SimpleMeterRegistry}). */
+        public Builder meterRegistry(MeterRegistry value) {
+            once("meterRegistry");
+            registry = Objects.requireNonNull(value, "meterRegistry");
+            return this;
+        }
+
+        /** Keys key hashes with HMAC-SHA256 under this server secret (default: plain SHA-256). */
+        public Builder serverSecret(Secret value) {
+            once("serverSecret");
+            serverSecret = Optional.of(Objects.requireNonNull(value, "serverSecret"));
+            return this;
+        }
+
+        /** The longest life a new key may have; keys created without expiry get it (default: none). */
+        public Builder maxKeyLifetime(Duration value) {
+            once("maxKeyLifetime");
+            maxKeyLifetime = Optional.of(positive(value, "maxKeyLifetime"));
+            return this;
+        }
+
+        /** How many verified keys to cache (default 100,000). */
+        public Builder keyCacheSize(long value) {
+            once("keyCacheSize");
+            keyCacheSize = positive(value, "keyCacheSize");
+            return this;
+        }
+
+        /**
+         * How long a verified key stays cached (default 1 minute). Revocation through the engine or
+         * a store that notifies takes effect at once; this bounds staleness otherwise.
+         */
+        public Builder keyCacheTtl(Duration value) {
+            once("keyCacheTtl");
+            keyCacheTtl = positive(value, "keyCacheTtl");
+            return this;
+        }
+
+        /** How many unknown key ids to remember, so floods of bad keys never reach the store (default 100,000). */
+        public Builder negativeCacheSize(long value) {
+            once("negativeCacheSize");
+            negativeCacheSize = positive(value, "negativeCacheSize");
+            return this;
+        }
+
+        /** How long an unknown key id is remembered (default 30 seconds). */
+        public Builder negativeCacheTtl(Duration value) {
+            once("negativeCacheTtl");
+            negativeCacheTtl = positive(value, "negativeCacheTtl");
+            return this;
+        }
+
+        /** How tokens are reserved before a request runs (default {@link ReservationStrategy#EXPECTED}). */
+        public Builder reservationStrategy(ReservationStrategy value) {
+            once("reservationStrategy");
+            reservationStrategy = Objects.requireNonNull(value, "reservationStrategy");
+            return this;
+        }
+
+        /** The completion tokens assumed when a request gives no {@code max_tokens} (default 4,096). */
+        public Builder defaultMaxOutputTokens(long value) {
+            once("defaultMaxOutputTokens");
+            defaultMaxOutputTokens = positive(value, "defaultMaxOutputTokens");
+            return this;
+        }
+
+        /** The completion tokens reserved by {@link ReservationStrategy#EXPECTED} (default 512). */
+        public Builder expectedOutputTokens(long value) {
+            once("expectedOutputTokens");
+            expectedOutputTokens = positive(value, "expectedOutputTokens");
+            return this;
+        }
+
+        /** Budgets per user and group (default none). */
+        public Builder budgets(Budgets value) {
+            once("budgets");
+            budgets = Objects.requireNonNull(value, "budgets");
+            return this;
+        }
+
+        /** The time zone in which budget periods start (default UTC). */
+        public Builder budgetZone(ZoneId value) {
+            once("budgetZone");
+            budgetZone = Objects.requireNonNull(value, "budgetZone");
+            return this;
+        }
+
+        /** Where limit buckets live (default: in this process). */
+        public Builder limitBackend(LimitBackend value) {
+            once("limitBackend");
+            limitBackend = Objects.requireNonNull(value, "limitBackend");
+            return this;
+        }
+
+        /** The scheduler for background maintenance (default: one daemon thread, shut down on close). */
+        public Builder scheduler(ScheduledExecutorService value) {
+            once("scheduler");
+            scheduler = Objects.requireNonNull(value, "scheduler");
+            return this;
+        }
+
+        /** How often the catalog is re-read even without a change notice (default 30 seconds). */
+        public Builder catalogRefreshInterval(Duration value) {
+            once("catalogRefreshInterval");
+            catalogRefreshInterval = positive(value, "catalogRefreshInterval");
+            return this;
+        }
+
+        /** How often last-used times of keys are written to the key store (default 10 seconds). */
+        public Builder lastUsedFlushInterval(Duration value) {
+            once("lastUsedFlushInterval");
+            lastUsedFlushInterval = positive(value, "lastUsedFlushInterval");
+            return this;
+        }
+
+        /**
+         * The usage buffer: how many events may wait for the ledger before new requests are refused
+         * with 503 (default 65,536), and how many are written per batch (default 1,000).
+         */
+        public Builder usageBuffer(int capacity, int maxBatch) {
+            once("usageBuffer");
+            positive(capacity, "usageBuffer capacity");
+            positive(maxBatch, "usageBuffer maxBatch");
+            recorder = new UsageRecorder.Settings(capacity, maxBatch, recorder.flushInterval(),
+                    recorder.offerTimeout(), recorder.closeTimeout(), recorder.minBackoff(), recorder.maxBackoff(),
+                    recorder.threadFactory());
+            return this;
+        }
+
+        /** How often buffered usage is written even when a batch is not full (default 200 ms). */
+        public Builder usageFlushInterval(Duration value) {
+            once("usageFlushInterval");
+            recorder = new UsageRecorder.Settings(recorder.capacity(), recorder.maxBatch(),
+                    positive(value, "usageFlushInterval"), recorder.offerTimeout(), recorder.closeTimeout(),
+                    recorder.minBackoff(), recorder.maxBackoff(), recorder.threadFactory());
+            return this;
+        }
+
+        /** How long {@link #close()} waits for buffered usage to be written (default 10 seconds). */
+        public Builder usageCloseTimeout(Duration value) {
+            once("usageCloseTimeout");
+            recorder = new UsageRecorder.Settings(recorder.capacity(), recorder.maxBatch(), recorder.flushInterval(),
+                    recorder.offerTimeout(), positive(value, "usageCloseTimeout"), recorder.minBackoff(),
+                    recorder.maxBackoff(), recorder.threadFactory());
+            return this;
+        }
+
+        UsageRecorder.Settings recorderSettings() {
+            return recorder;
+        }
+
+        /** Builds the engine and reads the catalog. */
+        public MaasEngine build() {
+            InMemoryStore fallback = null;
+            if (keyStore == null || catalogStore == null || ledger == null) {
+                fallback = new InMemoryStore();
+            }
+            if (keyStore == null) {
+                keyStore = fallback;
+            }
+            if (catalogStore == null) {
+                catalogStore = fallback;
+            }
+            if (ledger == null) {
+                ledger = fallback;
+            }
+            if (directory == null) {
+                directory = catalogStore instanceof IdentityDirectory d ? d
+                        : keyStore instanceof IdentityDirectory k ? k : IdentityDirectory.ownersOnly();
+            }
+            if (registry == null) {
+                registry = new SimpleMeterRegistry();
+            }
+            return new MaasEngine(this);
+        }
+    }
+}

@@ -1,0 +1,300 @@
+package dev.maas4j.core.internal;
+
+import dev.maas4j.api.AdmissionRequest;
+import dev.maas4j.api.ApiKey;
+import dev.maas4j.api.Budget;
+import dev.maas4j.api.Denial;
+import dev.maas4j.api.DenialReason;
+import dev.maas4j.api.Identity;
+import dev.maas4j.api.ModelRef;
+import dev.maas4j.api.Outcome;
+import dev.maas4j.api.RateLimit;
+import dev.maas4j.api.RateLimitStatus;
+import dev.maas4j.api.Subscription;
+import dev.maas4j.api.SubscriptionModel;
+import dev.maas4j.api.TimeSource;
+import dev.maas4j.api.TokenUsage;
+import dev.maas4j.core.Budgets;
+import dev.maas4j.core.LimitBackend;
+import dev.maas4j.core.ReservationStrategy;
+import io.github.bucket4j.Bucket;
+import io.github.bucket4j.ConsumptionProbe;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.TreeSet;
+
+/**
+ * Decides plans and enforces their limits: reserves before the model runs, reconciles after.
+ *
+ * <p>Buckets are taken in a fixed order (requests, tokens, money); when one refuses, those already
+ * taken are given back, so a refused request leaves no trace. Thread-safe: all state is in the
+ * buckets, each with its own lock.
+ */
+public final class Admitter {
+    private static final Duration MINUTE = Duration.ofMinutes(1);
+
+    private final LimitBackend backend;
+    private final TimeSource time;
+    private final ReservationStrategy strategy;
+    private final long defaultMaxOutputTokens;
+    private final long expectedOutputTokens;
+    private final Budgets budgets;
+    private final ZoneId budgetZone;
+    private final EngineMeters meters;
+
+    /** An admitter with the engine's settings. */
+    public Admitter(LimitBackend backend, TimeSource time, ReservationStrategy strategy, long defaultMaxOutputTokens,
+                    long expectedOutputTokens, Budgets budgets, ZoneId budgetZone, EngineMeters meters) {
+        this.backend = backend;
+        this.time = time;
+        this.strategy = strategy;
+        this.defaultMaxOutputTokens = defaultMaxOutputTokens;
+        this.expectedOutputTokens = expectedOutputTokens;
+        this.budgets = budgets;
+        this.budgetZone = budgetZone;
+        this.meters = meters;
+    }
+
+    /**
+     * Decides what a request by {@code key} acting as {@code identity} for {@code modelName} gets:
+     * authorization, scope, subscription, limits.
+     */
+    public Plan plan(CatalogIndex index, ApiKey key, Identity identity, String modelName,
+                     Optional<String> requestedSubscription) {
+        long version = index.version();
+        CatalogIndex.ModelEntry entry = index.model(modelName);
+        if (entry == null) {
+            return Plan.denied(version, identity, Denial.of(DenialReason.MODEL_NOT_FOUND,
+                    "The model '" + modelName + "' does not exist"), null);
+        }
+        ModelRef model = entry.model();
+        if (!model.enabled()) {
+            return Plan.denied(version, identity, Denial.of(DenialReason.MODEL_DISABLED,
+                    "The model '" + modelName + "' is disabled"), model);
+        }
+        if (!key.scope().allowsModel(modelName)) {
+            return Plan.denied(version, identity, Denial.of(DenialReason.OUT_OF_SCOPE,
+                    "This API key is not scoped to the model '" + modelName + "'"), model);
+        }
+        if (!entry.authorizes(identity)) {
+            return Plan.denied(version, identity, Denial.of(DenialReason.NOT_AUTHORIZED,
+                    "No auth policy grants '" + identity.user() + "' access to the model '" + modelName + "'"), model);
+        }
+        Optional<CatalogIndex.Coverage> coverage;
+        if (key.subscription().isPresent()) {
+            String bound = key.subscription().get();
+            if (requestedSubscription.isPresent() && !requestedSubscription.get().equals(bound)) {
+                return Plan.denied(version, identity, Denial.of(DenialReason.SUBSCRIPTION_NOT_ELIGIBLE,
+                        "This API key is bound to the subscription '" + bound + "'"), model);
+            }
+            coverage = entry.eligible(identity, bound);
+            if (coverage.isEmpty()) {
+                return Plan.denied(version, identity, Denial.of(DenialReason.SUBSCRIPTION_NOT_ELIGIBLE,
+                        "This API key is bound to the subscription '" + bound + "', which does not cover the model '"
+                                + modelName + "' for '" + identity.user() + "'"), model);
+            }
+        } else if (requestedSubscription.isPresent()) {
+            coverage = entry.eligible(identity, requestedSubscription.get());
+            if (coverage.isEmpty()) {
+                return Plan.denied(version, identity, Denial.of(DenialReason.SUBSCRIPTION_NOT_ELIGIBLE,
+                        "The subscription '" + requestedSubscription.get() + "' does not cover the model '"
+                                + modelName + "' for '" + identity.user() + "'"), model);
+            }
+        } else {
+            coverage = entry.choose(identity);
+            if (coverage.isEmpty()) {
+                return Plan.denied(version, identity, Denial.of(DenialReason.NO_SUBSCRIPTION,
+                        "No subscription covers the model '" + modelName + "' for '" + identity.user() + "'"), model);
+            }
+        }
+        Subscription subscription = coverage.get().subscription();
+        SubscriptionModel subscriptionModel = coverage.get().entry();
+
+        long now = time.epochNanos();
+        List<LimitSpec> limits = new ArrayList<>();
+        String keyPrefix = "key:" + key.id();
+        // Kuadrant counts subscription windows per user per model within the subscription
+        String subscriptionPrefix = "sub:" + subscription.namespace() + "/" + subscription.name() + ":"
+                + model.namespace() + "/" + model.name() + ":" + identity.user();
+
+        key.limits().requestsPerMinute().ifPresent(rpm -> limits.add(LimitSpec.window(keyPrefix + ":rpm", rpm, MINUTE,
+                LimitSpec.Unit.REQUESTS, DenialReason.REQUEST_RATE_LIMITED,
+                "the API key's limit of " + rpm + " requests per minute")));
+        for (RateLimit limit : subscriptionModel.requestRateLimits()) {
+            limits.add(LimitSpec.window(subscriptionPrefix + ":requests:" + limit.windowText(), limit.limit(),
+                    limit.window(), LimitSpec.Unit.REQUESTS, DenialReason.QUOTA_EXCEEDED,
+                    "the subscription '" + subscription.name() + "' quota of " + limit.limit() + " requests per "
+                            + limit.windowText()));
+        }
+        key.limits().tokensPerMinute().ifPresent(tpm -> limits.add(LimitSpec.window(keyPrefix + ":tpm", tpm, MINUTE,
+                LimitSpec.Unit.TOKENS, DenialReason.TOKEN_RATE_LIMITED,
+                "the API key's limit of " + tpm + " tokens per minute")));
+        for (RateLimit limit : subscriptionModel.tokenRateLimits()) {
+            limits.add(LimitSpec.window(subscriptionPrefix + ":tokens:" + limit.windowText(), limit.limit(),
+                    limit.window(), LimitSpec.Unit.TOKENS, DenialReason.QUOTA_EXCEEDED,
+                    "the subscription '" + subscription.name() + "' quota of " + limit.limit() + " tokens per "
+                            + limit.windowText()));
+        }
+
+        long validUntil = Long.MAX_VALUE;
+        Instant instant = time.now();
+        List<BudgetRef> budgetRefs = new ArrayList<>();
+        key.limits().budget().ifPresent(b -> budgetRefs.add(new BudgetRef("key:" + key.id(), b, "the API key's")));
+        budgets.forUser(identity.user()).ifPresent(b -> budgetRefs.add(
+                new BudgetRef("user:" + identity.user(), b, "the user '" + identity.user() + "''s")));
+        for (String group : new TreeSet<>(identity.groups())) {
+            Budget b = budgets.groups().get(group);
+            if (b != null) {
+                budgetRefs.add(new BudgetRef("group:" + group, b, "the group '" + group + "''s"));
+            }
+        }
+        subscription.budget().ifPresent(b -> budgetRefs.add(new BudgetRef(
+                "sub:" + subscription.namespace() + "/" + subscription.name(), b,
+                "the subscription '" + subscription.name() + "''s")));
+        for (BudgetRef ref : budgetRefs) {
+            Instant start = ref.budget.period().start(instant, budgetZone).toInstant();
+            Instant end = ref.budget.period().end(instant, budgetZone).toInstant();
+            long endNanos = end.getEpochSecond() * 1_000_000_000L + end.getNano();
+            validUntil = Math.min(validUntil, endNanos);
+            limits.add(LimitSpec.budget("budget:" + ref.owner + ":" + ref.budget.period() + ":" + start.getEpochSecond(),
+                    Pricing.toNanos(ref.budget.amount()), endNanos, now,
+                    ref.label + " budget of " + ref.budget.amount().toPlainString() + " per "
+                            + ref.budget.period().name().toLowerCase(java.util.Locale.ROOT)));
+        }
+
+        Pricing pricing = subscriptionModel.billingRatePerToken().map(Pricing::perToken)
+                .orElseGet(() -> model.price().map(Pricing::of).orElse(Pricing.FREE));
+        return Plan.granted(version, identity, validUntil, model, subscription, pricing,
+                limits.toArray(LimitSpec[]::new), meters.forPlan(model.name(), subscription.name()));
+    }
+
+    private record BudgetRef(String owner, Budget budget, String label) {
+    }
+
+    /** The outcome of trying to reserve: a reservation, or a denial with the limits that applied. */
+    public record Attempt(Reservation reservation, Denial denial, RateLimitStatus status) {
+    }
+
+    /** Reserves what {@code request} may use under {@code plan}, or says why not. */
+    public Attempt reserve(Plan plan, AdmissionRequest request) {
+        long maxOutput = request.endpoint().generates() ? request.maxOutputTokens().orElse(defaultMaxOutputTokens) : 0;
+        long completionReserve = switch (strategy) {
+            case WORST_CASE -> maxOutput;
+            case EXPECTED -> Math.min(maxOutput, expectedOutputTokens);
+            case POST_PAID -> 0;
+        };
+        long prompt = strategy == ReservationStrategy.POST_PAID ? 0 : request.promptTokensEstimate();
+        long tokens = prompt + completionReserve;
+        long money = plan.pricing.costNanos(prompt, completionReserve);
+
+        LimitSpec[] limits = plan.limits;
+        Bucket[] buckets = new Bucket[limits.length];
+        long[] amounts = new long[limits.length];
+        long requestLimit = -1;
+        long requestRemaining = Long.MAX_VALUE;
+        long requestReset = 0;
+        long tokenLimit = -1;
+        long tokenRemaining = Long.MAX_VALUE;
+        long tokenReset = 0;
+        for (int i = 0; i < limits.length; i++) {
+            LimitSpec limit = limits[i];
+            Bucket bucket = backend.bucket(limit.bucketKey, limit.configuration, limit.idleTtl);
+            long wanted = switch (limit.unit) {
+                case REQUESTS -> 1;
+                case TOKENS -> Math.min(tokens, limit.capacity);
+                case NANOS_OF_MONEY -> Math.min(money, limit.capacity);
+            };
+            long remaining;
+            long reset;
+            if (wanted > 0) {
+                ConsumptionProbe probe = bucket.tryConsumeAndReturnRemaining(wanted);
+                if (!probe.isConsumed()) {
+                    rollBack(buckets, amounts, i);
+                    return refused(limit, probe.getNanosToWaitForRefill(), probe.getRemainingTokens());
+                }
+                remaining = probe.getRemainingTokens();
+                reset = probe.getNanosToWaitForReset();
+            } else {
+                // nothing to reserve (post-paid, free model): admit while the window is not exhausted
+                remaining = bucket.getAvailableTokens();
+                if (remaining < 1) {
+                    rollBack(buckets, amounts, i);
+                    long wait = limit.unit == LimitSpec.Unit.NANOS_OF_MONEY ? 0
+                            : bucket.estimateAbilityToConsume(1).getNanosToWaitForRefill();
+                    return refused(limit, wait, remaining);
+                }
+                reset = 0;
+            }
+            buckets[i] = bucket;
+            amounts[i] = wanted;
+            if (limit.unit == LimitSpec.Unit.REQUESTS && remaining < requestRemaining) {
+                requestLimit = limit.capacity;
+                requestRemaining = remaining;
+                requestReset = reset;
+            } else if (limit.unit == LimitSpec.Unit.TOKENS && remaining < tokenRemaining) {
+                tokenLimit = limit.capacity;
+                tokenRemaining = remaining;
+                tokenReset = reset;
+            }
+        }
+        RateLimitStatus status = requestLimit < 0 && tokenLimit < 0 ? RateLimitStatus.NONE
+                : new RateLimitStatus(requestLimit, requestLimit < 0 ? -1 : requestRemaining, requestReset / 1_000_000,
+                tokenLimit, tokenLimit < 0 ? -1 : tokenRemaining, tokenReset / 1_000_000);
+        return new Attempt(new Reservation(plan, buckets, amounts, tokens), null, status);
+    }
+
+    private Attempt refused(LimitSpec limit, long nanosToWait, long remaining) {
+        Duration retryAfter;
+        if (limit.unit == LimitSpec.Unit.NANOS_OF_MONEY) {
+            retryAfter = Duration.ofNanos(Math.max(0, limit.periodEndNanos - time.epochNanos()));
+        } else {
+            retryAfter = Duration.ofNanos(nanosToWait == Long.MAX_VALUE ? 0 : Math.max(0, nanosToWait));
+        }
+        Denial denial = new Denial(limit.reason, "Rate limit reached: " + limit.description, retryAfter);
+        RateLimitStatus status = switch (limit.unit) {
+            case REQUESTS -> new RateLimitStatus(limit.capacity, Math.max(0, remaining), retryAfter.toMillis(),
+                    -1, -1, 0);
+            case TOKENS -> new RateLimitStatus(-1, -1, 0, limit.capacity, Math.max(0, remaining),
+                    retryAfter.toMillis());
+            case NANOS_OF_MONEY -> RateLimitStatus.NONE;
+        };
+        return new Attempt(null, denial, status);
+    }
+
+    private static void rollBack(Bucket[] buckets, long[] amounts, int upTo) {
+        for (int j = 0; j < upTo; j++) {
+            if (amounts[j] > 0) {
+                buckets[j].addTokens(amounts[j]);
+            }
+        }
+    }
+
+    /**
+     * Reconciles a reservation to what was really used: refunds what was reserved and not used,
+     * charges (possibly into debt) what was used beyond it. Called exactly once per reservation.
+     */
+    public void reconcile(Reservation reservation, Outcome outcome, TokenUsage usage) {
+        boolean charged = outcome != Outcome.UPSTREAM_ERROR;
+        long tokens = charged ? usage.totalTokens() : 0;
+        long money = charged ? reservation.plan.pricing.costNanos(usage.promptTokens(), usage.completionTokens()) : 0;
+        LimitSpec[] limits = reservation.plan.limits;
+        for (int i = 0; i < limits.length; i++) {
+            long actual = switch (limits[i].unit) {
+                case REQUESTS -> charged ? 1 : 0;
+                case TOKENS -> tokens;
+                case NANOS_OF_MONEY -> money;
+            };
+            long difference = actual - reservation.amounts[i];
+            if (difference > 0) {
+                reservation.buckets[i].consumeIgnoringRateLimits(difference);
+            } else if (difference < 0) {
+                reservation.buckets[i].addTokens(-difference);
+            }
+        }
+    }
+}

@@ -1,0 +1,63 @@
+package dev.maas4j.core.internal;
+
+import dev.maas4j.api.ApiKey;
+
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A verified key in the engine's cache, with what is kept per key in this process: the requests in
+ * flight, the last time it was used (written to the store in the background) and its plans.
+ */
+public final class KeyEntry {
+    private static final int MAX_PLANS = 64;
+
+    final ApiKey key;
+    final AtomicInteger inFlight = new AtomicInteger();
+    private final ConcurrentHashMap<String, Plan> plans = new ConcurrentHashMap<>();
+    private volatile long lastUsedNanos;
+    private volatile boolean lastUsedDirty;
+
+    /** An entry for a key loaded from the store. */
+    public KeyEntry(ApiKey key) {
+        this.key = key;
+    }
+
+    /** The key. */
+    public ApiKey key() {
+        return key;
+    }
+
+    /** Requests in flight under this key in this process. */
+    public AtomicInteger inFlight() {
+        return inFlight;
+    }
+
+    /** The cached plan for a plan key, or {@code null}. */
+    public Plan plan(String planKey) {
+        return plans.get(planKey);
+    }
+
+    /** Caches a plan; a key used with many model names keeps only the most recent few. */
+    public void putPlan(String planKey, Plan plan) {
+        if (plans.size() >= MAX_PLANS) {
+            plans.clear();
+        }
+        plans.put(planKey, plan);
+    }
+
+    /** Notes a successful use. */
+    public void touch(long nowNanos) {
+        lastUsedNanos = nowNanos;
+        lastUsedDirty = true;
+    }
+
+    /** The last use not yet written to the store, or -1; clears the mark. */
+    public long takeLastUsed() {
+        if (!lastUsedDirty) {
+            return -1;
+        }
+        lastUsedDirty = false;
+        return lastUsedNanos;
+    }
+}

@@ -1,0 +1,31 @@
+package dev.maas4j.core.internal;
+
+import io.github.bucket4j.Bucket;
+
+/**
+ * What one admitted request took from which bucket, so that settling it can refund or charge the
+ * difference to the real usage exactly once.
+ */
+public final class Reservation {
+    final Plan plan;
+    final Bucket[] buckets;
+    final long[] amounts;
+    final long reservedTokens;
+
+    Reservation(Plan plan, Bucket[] buckets, long[] amounts, long reservedTokens) {
+        this.plan = plan;
+        this.buckets = buckets;
+        this.amounts = amounts;
+        this.reservedTokens = reservedTokens;
+    }
+
+    /** The plan the request was admitted under. */
+    public Plan plan() {
+        return plan;
+    }
+
+    /** The tokens reserved. */
+    public long reservedTokens() {
+        return reservedTokens;
+    }
+}
