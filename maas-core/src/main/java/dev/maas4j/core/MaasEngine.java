@@ -13,7 +13,6 @@ import dev.maas4j.api.Grant;
 import dev.maas4j.api.Granularity;
 import dev.maas4j.api.Identity;
 import dev.maas4j.api.IdentityDirectory;
-import dev.maas4j.api.KeyStatus;
 import dev.maas4j.api.KeyStore;
 import dev.maas4j.api.ModelRef;
 import dev.maas4j.api.Outcome;
@@ -281,16 +280,14 @@ public final class MaasEngine implements AutoCloseable {
             }
             entry = keys.get(id, k -> new KeyEntry(stored.get()));
         }
-        ApiKey key = entry.key();
-        if (!codec.verify(presented, key.secretHash())) {
+        if (!codec.verify(presented, entry.key().secretHash())) {
             return invalidKey();
         }
-        KeyStatus status = key.status(time.now());
-        if (status == KeyStatus.REVOKED) {
+        if (entry.revoked()) {
             deniedAuthentication.increment();
             return Denial.of(DenialReason.REVOKED_KEY, "This API key has been revoked");
         }
-        if (status == KeyStatus.EXPIRED) {
+        if (entry.expiredAt(time.epochNanos())) {
             deniedAuthentication.increment();
             return Denial.of(DenialReason.EXPIRED_KEY, "This API key has expired");
         }
@@ -347,17 +344,16 @@ public final class MaasEngine implements AutoCloseable {
                     "Rate limit reached: the API key's limit of " + maxParallel + " parallel requests",
                     OVERLOAD_RETRY), RateLimitStatus.NONE);
         }
-        Admitter.Attempt attempt = admitter.reserve(plan, request);
-        if (attempt.denial() != null) {
+        Reservation reservation = admitter.reserve(plan, request);
+        if (reservation.denial() != null) {
             if (maxParallel > 0) {
                 entry.inFlight().decrementAndGet();
             }
-            return limited(request, plan, attempt.denial(), attempt.status());
+            return limited(request, plan, reservation.denial(), reservation.status());
         }
-        Reservation reservation = attempt.reservation();
         Grant grant = new Grant(key, identity, plan.model(), plan.subscription(), reservation.reservedTokens());
         plan.meters().authorizedCalls().increment();
-        return new Lease(this, Admission.allowed(request.requestId(), grant, attempt.status()), request, entry,
+        return new Lease(this, Admission.allowed(request.requestId(), grant, reservation.status()), request, entry,
                 reservation, started);
     }
 

@@ -18,7 +18,6 @@ import dev.maas4j.core.Budgets;
 import dev.maas4j.core.LimitBackend;
 import dev.maas4j.core.ReservationStrategy;
 import io.github.bucket4j.Bucket;
-import io.github.bucket4j.ConsumptionProbe;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -176,12 +175,12 @@ public final class Admitter {
     private record BudgetRef(String owner, Budget budget, String label) {
     }
 
-    /** The outcome of trying to reserve: a reservation, or a denial with the limits that applied. */
-    public record Attempt(Reservation reservation, Denial denial, RateLimitStatus status) {
-    }
-
-    /** Reserves what {@code request} may use under {@code plan}, or says why not. */
-    public Attempt reserve(Plan plan, AdmissionRequest request) {
+    /**
+     * Reserves what {@code request} may use under {@code plan}. The returned reservation is
+     * {@linkplain Reservation#denial() refused} when a limit is reached, having given back
+     * whatever it had taken from the other buckets.
+     */
+    public Reservation reserve(Plan plan, AdmissionRequest request) {
         long maxOutput = request.endpoint().generates() ? request.maxOutputTokens().orElse(defaultMaxOutputTokens) : 0;
         long completionReserve = switch (strategy) {
             case WORST_CASE -> maxOutput;
@@ -195,12 +194,10 @@ public final class Admitter {
         LimitSpec[] limits = plan.limits;
         Bucket[] buckets = new Bucket[limits.length];
         long[] amounts = new long[limits.length];
-        long requestLimit = -1;
+        int tightestRequests = -1;
         long requestRemaining = Long.MAX_VALUE;
-        long requestReset = 0;
-        long tokenLimit = -1;
+        int tightestTokens = -1;
         long tokenRemaining = Long.MAX_VALUE;
-        long tokenReset = 0;
         for (int i = 0; i < limits.length; i++) {
             LimitSpec limit = limits[i];
             Bucket bucket = backend.bucket(limit.bucketKey, limit.configuration, limit.idleTtl);
@@ -209,61 +206,56 @@ public final class Admitter {
                 case TOKENS -> Math.min(tokens, limit.capacity);
                 case NANOS_OF_MONEY -> Math.min(money, limit.capacity);
             };
-            long remaining;
-            long reset;
-            if (wanted > 0) {
-                ConsumptionProbe probe = bucket.tryConsumeAndReturnRemaining(wanted);
-                if (!probe.isConsumed()) {
-                    rollBack(buckets, amounts, i);
-                    return refused(limit, probe.getNanosToWaitForRefill(), probe.getRemainingTokens());
-                }
-                remaining = probe.getRemainingTokens();
-                reset = probe.getNanosToWaitForReset();
-            } else {
-                // nothing to reserve (post-paid, free model): admit while the window is not exhausted
-                remaining = bucket.getAvailableTokens();
-                if (remaining < 1) {
-                    rollBack(buckets, amounts, i);
-                    long wait = limit.unit == LimitSpec.Unit.NANOS_OF_MONEY ? 0
-                            : bucket.estimateAbilityToConsume(1).getNanosToWaitForRefill();
-                    return refused(limit, wait, remaining);
-                }
-                reset = 0;
+            // tryConsume and getAvailableTokens allocate nothing on a synchronized local bucket,
+            // unlike tryConsumeAndReturnRemaining; probes are made only on the refusal path
+            if (wanted > 0 ? !bucket.tryConsume(wanted) : bucket.getAvailableTokens() < 1) {
+                rollBack(buckets, amounts, i);
+                return refused(plan, limit, bucket, Math.max(wanted, 1));
             }
             buckets[i] = bucket;
             amounts[i] = wanted;
-            if (limit.unit == LimitSpec.Unit.REQUESTS && remaining < requestRemaining) {
-                requestLimit = limit.capacity;
-                requestRemaining = remaining;
-                requestReset = reset;
-            } else if (limit.unit == LimitSpec.Unit.TOKENS && remaining < tokenRemaining) {
-                tokenLimit = limit.capacity;
-                tokenRemaining = remaining;
-                tokenReset = reset;
+            if (limit.unit == LimitSpec.Unit.REQUESTS || limit.unit == LimitSpec.Unit.TOKENS) {
+                long remaining = bucket.getAvailableTokens();
+                if (limit.unit == LimitSpec.Unit.REQUESTS && remaining < requestRemaining) {
+                    tightestRequests = i;
+                    requestRemaining = remaining;
+                } else if (limit.unit == LimitSpec.Unit.TOKENS && remaining < tokenRemaining) {
+                    tightestTokens = i;
+                    tokenRemaining = remaining;
+                }
             }
         }
-        RateLimitStatus status = requestLimit < 0 && tokenLimit < 0 ? RateLimitStatus.NONE
-                : new RateLimitStatus(requestLimit, requestLimit < 0 ? -1 : requestRemaining, requestReset / 1_000_000,
-                tokenLimit, tokenLimit < 0 ? -1 : tokenRemaining, tokenReset / 1_000_000);
-        return new Attempt(new Reservation(plan, buckets, amounts, tokens), null, status);
+        RateLimitStatus status = tightestRequests < 0 && tightestTokens < 0 ? RateLimitStatus.NONE
+                : new RateLimitStatus(
+                tightestRequests < 0 ? -1 : limits[tightestRequests].capacity,
+                tightestRequests < 0 ? -1 : Math.max(0, requestRemaining),
+                tightestRequests < 0 ? 0 : millisUntilFull(buckets[tightestRequests], limits[tightestRequests]),
+                tightestTokens < 0 ? -1 : limits[tightestTokens].capacity,
+                tightestTokens < 0 ? -1 : Math.max(0, tokenRemaining),
+                tightestTokens < 0 ? 0 : millisUntilFull(buckets[tightestTokens], limits[tightestTokens]));
+        return new Reservation(plan, buckets, amounts, tokens, status, null);
     }
 
-    private Attempt refused(LimitSpec limit, long nanosToWait, long remaining) {
+    private static long millisUntilFull(Bucket bucket, LimitSpec limit) {
+        return bucket.estimateAbilityToConsume(limit.capacity).getNanosToWaitForRefill() / 1_000_000;
+    }
+
+    private Reservation refused(Plan plan, LimitSpec limit, Bucket bucket, long wanted) {
         Duration retryAfter;
         if (limit.unit == LimitSpec.Unit.NANOS_OF_MONEY) {
             retryAfter = Duration.ofNanos(Math.max(0, limit.periodEndNanos - time.epochNanos()));
         } else {
-            retryAfter = Duration.ofNanos(nanosToWait == Long.MAX_VALUE ? 0 : Math.max(0, nanosToWait));
+            long wait = bucket.estimateAbilityToConsume(wanted).getNanosToWaitForRefill();
+            retryAfter = Duration.ofNanos(wait == Long.MAX_VALUE ? 0 : Math.max(0, wait));
         }
+        long remaining = Math.max(0, bucket.getAvailableTokens());
         Denial denial = new Denial(limit.reason, "Rate limit reached: " + limit.description, retryAfter);
         RateLimitStatus status = switch (limit.unit) {
-            case REQUESTS -> new RateLimitStatus(limit.capacity, Math.max(0, remaining), retryAfter.toMillis(),
-                    -1, -1, 0);
-            case TOKENS -> new RateLimitStatus(-1, -1, 0, limit.capacity, Math.max(0, remaining),
-                    retryAfter.toMillis());
+            case REQUESTS -> new RateLimitStatus(limit.capacity, remaining, retryAfter.toMillis(), -1, -1, 0);
+            case TOKENS -> new RateLimitStatus(-1, -1, 0, limit.capacity, remaining, retryAfter.toMillis());
             case NANOS_OF_MONEY -> RateLimitStatus.NONE;
         };
-        return new Attempt(null, denial, status);
+        return new Reservation(plan, null, null, 0, status, denial);
     }
 
     private static void rollBack(Bucket[] buckets, long[] amounts, int upTo) {

@@ -13,6 +13,8 @@ public final class KeyEntry {
     private static final int MAX_PLANS = 64;
 
     final ApiKey key;
+    private final boolean revoked;
+    private final long expiresAtNanos;
     final AtomicInteger inFlight = new AtomicInteger();
     private final ConcurrentHashMap<String, Plan> plans = new ConcurrentHashMap<>();
     private volatile long lastUsedNanos;
@@ -21,6 +23,19 @@ public final class KeyEntry {
     /** An entry for a key loaded from the store. */
     public KeyEntry(ApiKey key) {
         this.key = key;
+        this.revoked = key.revokedAt().isPresent();
+        this.expiresAtNanos = key.expiresAt()
+                .map(at -> at.getEpochSecond() * 1_000_000_000L + at.getNano()).orElse(Long.MAX_VALUE);
+    }
+
+    /** Whether the key was revoked when it was loaded (revocation evicts the entry). */
+    public boolean revoked() {
+        return revoked;
+    }
+
+    /** Whether the key has expired at {@code nowNanos} (epoch nanoseconds); the same rule as {@link ApiKey#status}. */
+    public boolean expiredAt(long nowNanos) {
+        return nowNanos >= expiresAtNanos;
     }
 
     /** The key. */

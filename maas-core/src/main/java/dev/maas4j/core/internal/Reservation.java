@@ -1,5 +1,7 @@
 package dev.maas4j.core.internal;
 
+import dev.maas4j.api.Denial;
+import dev.maas4j.api.RateLimitStatus;
 import io.github.bucket4j.Bucket;
 
 /**
@@ -11,12 +13,27 @@ public final class Reservation {
     final Bucket[] buckets;
     final long[] amounts;
     final long reservedTokens;
+    final RateLimitStatus status;
+    final Denial denial;
 
-    Reservation(Plan plan, Bucket[] buckets, long[] amounts, long reservedTokens) {
+    Reservation(Plan plan, Bucket[] buckets, long[] amounts, long reservedTokens, RateLimitStatus status,
+                Denial denial) {
         this.plan = plan;
         this.buckets = buckets;
         this.amounts = amounts;
         this.reservedTokens = reservedTokens;
+        this.status = status;
+        this.denial = denial;
+    }
+
+    /** Why the request was refused, or {@code null} when it holds its reservation. */
+    public Denial denial() {
+        return denial;
+    }
+
+    /** The limits that applied, for the {@code x-ratelimit-*} headers. */
+    public RateLimitStatus status() {
+        return status;
     }
 
     /** The plan the request was admitted under. */
