@@ -122,7 +122,9 @@ public final class MaasEngine implements AutoCloseable {
         this.meters = new EngineMeters(b.registry);
         this.deniedAuthentication = Counter.builder("maas.authentication.failures")
                 .description("Requests refused with 401").register(b.registry);
-        this.admitter = new Admitter(b.limitBackend != null ? b.limitBackend : new LocalLimitBackend(b.time), b.time,
+        LimitBackend local = new LocalLimitBackend(b.time);
+        this.admitter = new Admitter(b.limitBackend != null ? b.limitBackend : local,
+                b.limitBackend != null && b.failureMode == FailureMode.FAIL_OPEN ? local : null, b.time,
                 b.reservationStrategy, b.defaultMaxOutputTokens, b.expectedOutputTokens, b.budgets, b.budgetZone,
                 meters);
         this.recorder = new UsageRecorder(b.ledger, b.recorderSettings(), b.registry);
@@ -565,10 +567,11 @@ public final class MaasEngine implements AutoCloseable {
         private Budgets budgets = Budgets.NONE;
         private ZoneId budgetZone = ZoneOffset.UTC;
         private LimitBackend limitBackend;
+        private FailureMode failureMode = FailureMode.FAIL_CLOSED;
         private ScheduledExecutorService scheduler;
         private Duration catalogRefreshInterval = Duration.ofSeconds(30);
         private Duration lastUsedFlushInterval = Duration.ofSeconds(10);
-        private UsageRecorder.Settings recorder = UsageRecorder.Settings.defaults();
+        private final UsageRecorder.Settings.Builder recorder = UsageRecorder.Settings.builder();
         private final java.util.Set<String> set = new java.util.HashSet<>();
 
         private Builder() {
@@ -730,6 +733,13 @@ public final class MaasEngine implements AutoCloseable {
             return this;
         }
 
+        /** What to do when a shared store fails during a decision (default {@link FailureMode#FAIL_CLOSED}). */
+        public Builder failureMode(FailureMode value) {
+            once("failureMode");
+            failureMode = Objects.requireNonNull(value, "failureMode");
+            return this;
+        }
+
         /** The scheduler for background maintenance (default: one daemon thread, shut down on close). */
         public Builder scheduler(ScheduledExecutorService value) {
             once("scheduler");
@@ -753,38 +763,37 @@ public final class MaasEngine implements AutoCloseable {
 
         /**
          * The usage buffer: how many events may wait for the ledger before new requests are refused
-         * with 503 (default 65,536), and how many are written per batch (default 1,000).
+         * with 503 (default 65,536), and how many are written per batch (default 1,000; at most
+         * the capacity).
          */
         public Builder usageBuffer(int capacity, int maxBatch) {
             once("usageBuffer");
             positive(capacity, "usageBuffer capacity");
             positive(maxBatch, "usageBuffer maxBatch");
-            recorder = new UsageRecorder.Settings(capacity, maxBatch, recorder.flushInterval(),
-                    recorder.offerTimeout(), recorder.closeTimeout(), recorder.minBackoff(), recorder.maxBackoff(),
-                    recorder.threadFactory());
+            if (maxBatch > capacity) {
+                throw new IllegalArgumentException("usageBuffer maxBatch (" + maxBatch
+                        + ") must not exceed its capacity (" + capacity + ")");
+            }
+            recorder.capacity(capacity).maxBatch(maxBatch);
             return this;
         }
 
         /** How often buffered usage is written even when a batch is not full (default 200 ms). */
         public Builder usageFlushInterval(Duration value) {
             once("usageFlushInterval");
-            recorder = new UsageRecorder.Settings(recorder.capacity(), recorder.maxBatch(),
-                    positive(value, "usageFlushInterval"), recorder.offerTimeout(), recorder.closeTimeout(),
-                    recorder.minBackoff(), recorder.maxBackoff(), recorder.threadFactory());
+            recorder.flushInterval(positive(value, "usageFlushInterval"));
             return this;
         }
 
         /** How long {@link #close()} waits for buffered usage to be written (default 10 seconds). */
         public Builder usageCloseTimeout(Duration value) {
             once("usageCloseTimeout");
-            recorder = new UsageRecorder.Settings(recorder.capacity(), recorder.maxBatch(), recorder.flushInterval(),
-                    recorder.offerTimeout(), positive(value, "usageCloseTimeout"), recorder.minBackoff(),
-                    recorder.maxBackoff(), recorder.threadFactory());
+            recorder.closeTimeout(positive(value, "usageCloseTimeout"));
             return this;
         }
 
         UsageRecorder.Settings recorderSettings() {
-            return recorder;
+            return recorder.build();
         }
 
         /** Builds the engine and reads the catalog. */

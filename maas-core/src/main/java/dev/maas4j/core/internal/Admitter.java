@@ -35,6 +35,7 @@ import java.util.TreeSet;
  * buckets, each with its own lock.
  */
 public final class Admitter {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Admitter.class);
     private static final Duration MINUTE = Duration.ofMinutes(1);
 
     private final LimitBackend backend;
@@ -45,11 +46,19 @@ public final class Admitter {
     private final Budgets budgets;
     private final ZoneId budgetZone;
     private final EngineMeters meters;
+    private final LimitBackend fallback;
+    private final RateLimitedLog failureWarning = new RateLimitedLog(java.time.Duration.ofMinutes(1));
 
-    /** An admitter with the engine's settings. */
-    public Admitter(LimitBackend backend, TimeSource time, ReservationStrategy strategy, long defaultMaxOutputTokens,
-                    long expectedOutputTokens, Budgets budgets, ZoneId budgetZone, EngineMeters meters) {
+    /**
+     * An admitter with the engine's settings.
+     *
+     * @param fallback where limits are enforced while {@code backend} fails, or {@code null} to refuse
+     */
+    public Admitter(LimitBackend backend, LimitBackend fallback, TimeSource time, ReservationStrategy strategy,
+                    long defaultMaxOutputTokens, long expectedOutputTokens, Budgets budgets, ZoneId budgetZone,
+                    EngineMeters meters) {
         this.backend = backend;
+        this.fallback = fallback;
         this.time = time;
         this.strategy = strategy;
         this.defaultMaxOutputTokens = defaultMaxOutputTokens;
@@ -181,6 +190,25 @@ public final class Admitter {
      * whatever it had taken from the other buckets.
      */
     public Reservation reserve(Plan plan, AdmissionRequest request) {
+        try {
+            return reserve(plan, request, backend);
+        } catch (RuntimeException e) {
+            // the shared backend failed: no bucket was left holding tokens we could give back
+            if (fallback == null) {
+                if (failureWarning.tryAcquire()) {
+                    log.warn("limit backend unavailable, refusing requests (fail closed): {}", e.toString());
+                }
+                return new Reservation(plan, null, null, 0, RateLimitStatus.NONE, Denial.of(
+                        DenialReason.STORE_UNAVAILABLE, "Limits cannot be checked right now, try again shortly"));
+            }
+            if (failureWarning.tryAcquire()) {
+                log.warn("limit backend unavailable, enforcing limits in this process (fail open): {}", e.toString());
+            }
+            return reserve(plan, request, fallback);
+        }
+    }
+
+    private Reservation reserve(Plan plan, AdmissionRequest request, LimitBackend backend) {
         long maxOutput = request.endpoint().generates() ? request.maxOutputTokens().orElse(defaultMaxOutputTokens) : 0;
         long completionReserve = switch (strategy) {
             case WORST_CASE -> maxOutput;
@@ -271,6 +299,17 @@ public final class Admitter {
      * charges (possibly into debt) what was used beyond it. Called exactly once per reservation.
      */
     public void reconcile(Reservation reservation, Outcome outcome, TokenUsage usage) {
+        try {
+            reconcileBuckets(reservation, outcome, usage);
+        } catch (RuntimeException e) {
+            // the request is settled regardless; the shared window keeps the reservation instead of the usage
+            if (failureWarning.tryAcquire()) {
+                log.warn("limit backend unavailable while settling a request: {}", e.toString());
+            }
+        }
+    }
+
+    private void reconcileBuckets(Reservation reservation, Outcome outcome, TokenUsage usage) {
         boolean charged = outcome != Outcome.UPSTREAM_ERROR;
         long tokens = charged ? usage.totalTokens() : 0;
         long money = charged ? reservation.plan.pricing.costNanos(usage.promptTokens(), usage.completionTokens()) : 0;
