@@ -4,14 +4,14 @@ import java.util.Objects;
 
 /**
  * What an admitted request was granted: who it acts as, the model and the subscription charged.
+ * The same for every request of a key to a model until the catalog or the owner's groups change.
  *
  * @param key            the API key used
  * @param identity       the key owner's identity at admission
  * @param model          the model
  * @param subscription   the subscription charged
- * @param reservedTokens the tokens reserved against the limits until the request is settled
  */
-public record Grant(ApiKey key, Identity identity, ModelRef model, Subscription subscription, long reservedTokens) {
+public record Grant(ApiKey key, Identity identity, ModelRef model, Subscription subscription) {
 
     /** Validates the components. */
     public Grant {
@@ -19,6 +19,5 @@ public record Grant(ApiKey key, Identity identity, ModelRef model, Subscription 
         Objects.requireNonNull(identity, "identity");
         Objects.requireNonNull(model, "model");
         Objects.requireNonNull(subscription, "subscription");
-        Checks.notNegative(reservedTokens, "reservedTokens");
     }
 }

@@ -101,7 +101,7 @@ class ValuesTest {
     @Test
     void admissionHoldsExactlyOneOfGrantAndDenial() {
         assertThrows(IllegalArgumentException.class, () -> new Admission("r", Optional.empty(), Optional.empty(),
-                RateLimitStatus.NONE));
+                RateLimitStatus.NONE, 0));
         Admission denied = Admission.denied("r", Denial.of(DenialReason.INVALID_KEY, "bad"), RateLimitStatus.NONE);
         assertFalse(denied.allowed());
         assertEquals(401, denied.denial().orElseThrow().httpStatus());

@@ -89,7 +89,8 @@ public final class InMemoryStore implements KeyStore, CatalogStore, UsageLedger,
     private final ConcurrentNavigableMap<EventKey, UsageEvent> eventsByTime = new ConcurrentSkipListMap<>();
 
     // --- directory
-    private final ConcurrentMap<String, Set<String>> groupsByName = new ConcurrentHashMap<>();
+    /** Identities of users with groups, built once per change so resolving one on the hot path allocates nothing. */
+    private final ConcurrentMap<String, Identity> identitiesByName = new ConcurrentHashMap<>();
 
     private final List<ChangeListener> listeners = new CopyOnWriteArrayList<>();
 
@@ -483,9 +484,9 @@ public final class InMemoryStore implements KeyStore, CatalogStore, UsageLedger,
             }
         }
         if (copy.isEmpty()) {
-            groupsByName.remove(user);
+            identitiesByName.remove(user);
         } else {
-            groupsByName.put(user, copy);
+            identitiesByName.put(user, new Identity(user, copy));
         }
         return this;
     }
@@ -502,7 +503,8 @@ public final class InMemoryStore implements KeyStore, CatalogStore, UsageLedger,
         if (owner.type() == SubjectType.GROUP) {
             return new Identity(owner.name(), Set.of(owner.name()));
         }
-        return new Identity(owner.name(), groupsByName.getOrDefault(owner.name(), Set.of()));
+        Identity identity = identitiesByName.get(owner.name());
+        return identity != null ? identity : new Identity(owner.name(), Set.of());
     }
 
     // ------------------------------------------------------------------------------- listeners

@@ -4,8 +4,14 @@ import dev.maas4j.api.Admission;
 import dev.maas4j.api.AdmissionRequest;
 import dev.maas4j.api.Outcome;
 import dev.maas4j.api.TokenUsage;
+import dev.maas4j.api.Identity;
+import dev.maas4j.api.UsageEvent;
 import dev.maas4j.core.internal.KeyEntry;
+import dev.maas4j.core.internal.PendingUsage;
+import dev.maas4j.core.internal.Plan;
 import dev.maas4j.core.internal.Reservation;
+
+import java.time.Instant;
 
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 
@@ -20,7 +26,7 @@ import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
  * {@link #close()} settles a request nobody settled as {@link Outcome#ABANDONED}, charging the
  * prompt estimate; use try-with-resources. Settling a denied lease does nothing.
  */
-public final class Lease implements AutoCloseable {
+public final class Lease implements AutoCloseable, PendingUsage {
     private static final AtomicIntegerFieldUpdater<Lease> SETTLED =
             AtomicIntegerFieldUpdater.newUpdater(Lease.class, "settled");
 
@@ -31,6 +37,12 @@ public final class Lease implements AutoCloseable {
     private final Reservation reservation;
     private final long startedNanos;
     private volatile int settled;
+    // written once by the settling thread before the lease is handed to the recorder's queue,
+    // whose enqueue publishes them to the writer thread
+    private Outcome outcome;
+    private int httpStatus;
+    private TokenUsage charged;
+    private long endedNanos;
 
     Lease(MaasEngine engine, Admission admission, AdmissionRequest request, KeyEntry keyEntry,
           Reservation reservation, long startedNanos) {
@@ -108,6 +120,37 @@ public final class Lease implements AutoCloseable {
         if (settled == 0) {
             settle(Outcome.ABANDONED, 0, TokenUsage.estimated(request.promptTokensEstimate(), 0));
         }
+    }
+
+    /** Records how the lease was settled; called once by the engine before recording it. */
+    void settledAs(Outcome outcome, int httpStatus, TokenUsage charged, long endedNanos) {
+        this.outcome = outcome;
+        this.httpStatus = httpStatus;
+        this.charged = charged;
+        this.endedNanos = endedNanos;
+    }
+
+    /**
+     * The usage event this lease is recorded as (built by the usage writer off the request path).
+     *
+     * @throws IllegalStateException if the lease is denied or not settled yet
+     */
+    @Override
+    public UsageEvent toUsageEvent() {
+        if (reservation == null || outcome == null) {
+            throw new IllegalStateException("only a settled, admitted lease has a usage event");
+        }
+        Plan plan = reservation.plan();
+        Identity identity = plan.identity();
+        return new UsageEvent(request.requestId(), keyEntry.key().id(), identity.user(), identity.groups(),
+                plan.subscription().name(), plan.model().name(), request.endpoint(), charged,
+                plan.pricing().cost(charged.promptTokens(), charged.completionTokens()), httpStatus, outcome,
+                instant(startedNanos), instant(endedNanos), request.stream(), plan.subscription().tokenMetadata());
+    }
+
+    private static Instant instant(long epochNanos) {
+        return Instant.ofEpochSecond(Math.floorDiv(epochNanos, 1_000_000_000L),
+                Math.floorMod(epochNanos, 1_000_000_000L));
     }
 
     AdmissionRequest request() {

@@ -9,7 +9,6 @@ import dev.maas4j.api.CatalogStore;
 import dev.maas4j.api.ChangeListener;
 import dev.maas4j.api.Denial;
 import dev.maas4j.api.DenialReason;
-import dev.maas4j.api.Grant;
 import dev.maas4j.api.Granularity;
 import dev.maas4j.api.Identity;
 import dev.maas4j.api.IdentityDirectory;
@@ -353,10 +352,9 @@ public final class MaasEngine implements AutoCloseable {
             }
             return limited(request, plan, reservation.denial(), reservation.status());
         }
-        Grant grant = new Grant(key, identity, plan.model(), plan.subscription(), reservation.reservedTokens());
         plan.meters().authorizedCalls().increment();
-        return new Lease(this, Admission.allowed(request.requestId(), grant, reservation.status()), request, entry,
-                reservation, started);
+        return new Lease(this, Admission.allowed(request.requestId(), plan.grant(), reservation.status(),
+                reservation.reservedTokens()), request, entry, reservation, started);
     }
 
     private Lease denied(AdmissionRequest request, Denial denial, RateLimitStatus status) {
@@ -381,9 +379,7 @@ public final class MaasEngine implements AutoCloseable {
             }
         }
         long ended = time.epochNanos();
-        boolean charged = outcome != Outcome.UPSTREAM_ERROR;
-        TokenUsage charge = charged ? usage : TokenUsage.NONE;
-        java.math.BigDecimal cost = plan.pricing().cost(charge.promptTokens(), charge.completionTokens());
+        TokenUsage charge = outcome != Outcome.UPSTREAM_ERROR ? usage : TokenUsage.NONE;
         if (outcome == Outcome.SUCCESS) {
             entry.touch(ended);
         }
@@ -392,16 +388,15 @@ public final class MaasEngine implements AutoCloseable {
             planMeters.authorizedHits().increment(charge.totalTokens());
             planMeters.promptTokens().increment(charge.promptTokens());
             planMeters.completionTokens().increment(charge.completionTokens());
-            if (cost.signum() != 0) {
-                planMeters.cost().increment(cost.doubleValue());
+            double cost = plan.pricing().costForMetrics(charge.promptTokens(), charge.completionTokens());
+            if (cost != 0) {
+                planMeters.cost().increment(cost);
             }
         }
         planMeters.duration().record(Math.max(0, ended - lease.startedNanos()), TimeUnit.NANOSECONDS);
-        AdmissionRequest request = lease.request();
-        Identity identity = plan.identity();
-        recorder.record(new UsageEvent(request.requestId(), entry.key().id(), identity.user(), identity.groups(),
-                plan.subscription().name(), plan.model().name(), request.endpoint(), charge, cost, httpStatus, outcome,
-                instant(lease.startedNanos()), instant(ended), request.stream(), plan.subscription().tokenMetadata()));
+        lease.settledAs(outcome, httpStatus, charge, ended);
+        // the event itself (instants, exact cost) is built by the writer thread, off the request path
+        recorder.record(lease);
     }
 
     private static Instant instant(long epochNanos) {

@@ -178,7 +178,7 @@ public final class Admitter {
         Pricing pricing = subscriptionModel.billingRatePerToken().map(Pricing::perToken)
                 .orElseGet(() -> model.price().map(Pricing::of).orElse(Pricing.FREE));
         return Plan.granted(version, identity, validUntil, model, subscription, pricing,
-                limits.toArray(LimitSpec[]::new), meters.forPlan(model.name(), subscription.name()));
+                limits.toArray(LimitSpec[]::new), meters.forPlan(model.name(), subscription.name())).withGrant(key);
     }
 
     private record BudgetRef(String owner, Budget budget, String label) {
@@ -257,15 +257,11 @@ public final class Admitter {
                 : new RateLimitStatus(
                 tightestRequests < 0 ? -1 : limits[tightestRequests].capacity,
                 tightestRequests < 0 ? -1 : Math.max(0, requestRemaining),
-                tightestRequests < 0 ? 0 : millisUntilFull(buckets[tightestRequests], limits[tightestRequests]),
+                tightestRequests < 0 ? 0 : limits[tightestRequests].millisUntilReset(time.epochNanos()),
                 tightestTokens < 0 ? -1 : limits[tightestTokens].capacity,
                 tightestTokens < 0 ? -1 : Math.max(0, tokenRemaining),
-                tightestTokens < 0 ? 0 : millisUntilFull(buckets[tightestTokens], limits[tightestTokens]));
+                tightestTokens < 0 ? 0 : limits[tightestTokens].millisUntilReset(time.epochNanos()));
         return new Reservation(plan, buckets, amounts, tokens, status, null);
-    }
-
-    private static long millisUntilFull(Bucket bucket, LimitSpec limit) {
-        return bucket.estimateAbilityToConsume(limit.capacity).getNanosToWaitForRefill() / 1_000_000;
     }
 
     private Reservation refused(Plan plan, LimitSpec limit, Bucket bucket, long wanted) {

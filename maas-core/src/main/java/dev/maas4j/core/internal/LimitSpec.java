@@ -22,9 +22,11 @@ public final class LimitSpec {
     final String description;
     /** For budgets: when the period ends (epoch nanos); 0 otherwise. */
     final long periodEndNanos;
+    /** For windows: the window length; windows are aligned to the epoch, so they reset at multiples of it. */
+    final long windowNanos;
 
     LimitSpec(String bucketKey, BucketConfiguration configuration, Duration idleTtl, long capacity, Unit unit,
-              DenialReason reason, String description, long periodEndNanos) {
+              DenialReason reason, String description, long periodEndNanos, long windowNanos) {
         this.bucketKey = bucketKey;
         this.configuration = configuration;
         this.idleTtl = idleTtl;
@@ -33,16 +35,27 @@ public final class LimitSpec {
         this.reason = reason;
         this.description = description;
         this.periodEndNanos = periodEndNanos;
+        this.windowNanos = windowNanos;
     }
 
-    /** A fixed-window limit: {@code limit} units per {@code window}. */
+    /** Milliseconds until this window refills, from {@code nowNanos} (epoch nanos). */
+    long millisUntilReset(long nowNanos) {
+        return windowNanos == 0 ? 0 : (windowNanos - Math.floorMod(nowNanos, windowNanos)) / 1_000_000;
+    }
+
+    /**
+     * A fixed-window limit: {@code limit} units per {@code window}, windows aligned to the epoch
+     * (a {@code 1h} window resets on the hour, UTC), so every replica agrees on when a window ends
+     * and the reset time is arithmetic rather than a question to the bucket.
+     */
     static LimitSpec window(String bucketKey, long limit, Duration window, Unit unit, DenialReason reason,
                             String description) {
         BucketConfiguration configuration = BucketConfiguration.builder()
-                .addLimit(b -> b.capacity(limit).refillIntervally(limit, window))
+                .addLimit(b -> b.capacity(limit).refillIntervallyAligned(limit, window, java.time.Instant.EPOCH))
                 .build();
         // idle for three windows the bucket is full again, even after a request overdrew it
-        return new LimitSpec(bucketKey, configuration, window.multipliedBy(3), limit, unit, reason, description, 0);
+        return new LimitSpec(bucketKey, configuration, window.multipliedBy(3), limit, unit, reason, description, 0,
+                window.toNanos());
     }
 
     /** A budget for one calendar period; the period is part of the key, so a new period starts full. */
@@ -53,6 +66,6 @@ public final class LimitSpec {
                 .build();
         Duration ttl = Duration.ofNanos(Math.max(0, periodEndNanos - nowNanos)).plusHours(1);
         return new LimitSpec(bucketKey, configuration, ttl, nanos, Unit.NANOS_OF_MONEY, DenialReason.BUDGET_EXCEEDED,
-                description, periodEndNanos);
+                description, periodEndNanos, 0);
     }
 }

@@ -22,6 +22,8 @@ public final class Plan {
     final Pricing pricing;
     final LimitSpec[] limits;
     final EngineMeters.PlanMeters meters;
+    /** Shared by every admission under this plan, so admitting allocates no grant. */
+    final java.util.Optional<dev.maas4j.api.Grant> grant;
 
     private Plan(long catalogVersion, Identity identity, long validUntilNanos, Denial denial, ModelRef model,
                  Subscription subscription, Pricing pricing, LimitSpec[] limits, EngineMeters.PlanMeters meters) {
@@ -34,6 +36,30 @@ public final class Plan {
         this.pricing = pricing;
         this.limits = limits;
         this.meters = meters;
+        this.grant = null;
+    }
+
+    private Plan(Plan plan, dev.maas4j.api.Grant grant) {
+        this.catalogVersion = plan.catalogVersion;
+        this.identity = plan.identity;
+        this.validUntilNanos = plan.validUntilNanos;
+        this.denial = plan.denial;
+        this.model = plan.model;
+        this.subscription = plan.subscription;
+        this.pricing = plan.pricing;
+        this.limits = plan.limits;
+        this.meters = plan.meters;
+        this.grant = java.util.Optional.of(grant);
+    }
+
+    /** This plan with the grant of {@code key}. */
+    Plan withGrant(dev.maas4j.api.ApiKey key) {
+        return new Plan(this, new dev.maas4j.api.Grant(key, identity, model, subscription));
+    }
+
+    /** The grant of every request admitted under this plan. */
+    public java.util.Optional<dev.maas4j.api.Grant> grant() {
+        return grant;
     }
 
     static Plan denied(long catalogVersion, Identity identity, Denial denial, ModelRef model) {

@@ -66,6 +66,18 @@ public final class Pricing {
         return price.cost(promptTokens, completionTokens);
     }
 
+    /** The cost as a double, for metrics only (allocates nothing on the usual path). */
+    public double costForMetrics(long promptTokens, long completionTokens) {
+        if (free()) {
+            return 0;
+        }
+        if (promptUnscaled >= 0) {
+            return ((double) promptTokens * promptUnscaled + (double) completionTokens * completionUnscaled)
+                    / Math.pow(10, scale + 6);
+        }
+        return cost(promptTokens, completionTokens).doubleValue();
+    }
+
     /** The cost in nano-units of the currency, rounded up. */
     public long costNanos(long promptTokens, long completionTokens) {
         if (free()) {

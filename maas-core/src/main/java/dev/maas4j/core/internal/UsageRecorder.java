@@ -68,7 +68,8 @@ public final class UsageRecorder implements AutoCloseable {
 
     private final UsageLedger ledger;
     private final Settings settings;
-    private final ConcurrentLinkedQueue<UsageEvent> queue = new ConcurrentLinkedQueue<>();
+    /** Holds {@link UsageEvent}s and {@link PendingUsage}s, the latter turned into events by the writer. */
+    private final ConcurrentLinkedQueue<Object> queue = new ConcurrentLinkedQueue<>();
     /**
      * Events ever counted in by {@link #record}; with {@link #written} it gives the pending count
      * (the bound) and the flush target, so the hot path touches one shared counter only.
@@ -142,6 +143,21 @@ public final class UsageRecorder implements AutoCloseable {
      */
     public void record(UsageEvent event) {
         Objects.requireNonNull(event, "event");
+        enqueue(event);
+    }
+
+    /**
+     * Hands a settlement to the writer, which builds its event off the hot path; otherwise the
+     * same as {@link #record(UsageEvent)}.
+     *
+     * @throws IllegalStateException if the recorder is closed
+     */
+    public void record(PendingUsage pending) {
+        Objects.requireNonNull(pending, "pending");
+        enqueue(pending);
+    }
+
+    private void enqueue(Object event) {
         if (closed) {
             throw new IllegalStateException("the usage recorder is closed");
         }
@@ -277,7 +293,9 @@ public final class UsageRecorder implements AutoCloseable {
 
     private List<UsageEvent> snapshotUnwritten() {
         List<UsageEvent> result = new ArrayList<>(inFlight);
-        result.addAll(queue);
+        for (Object queued : queue) {
+            result.add(asEvent(queued));
+        }
         return Collections.unmodifiableList(result);
     }
 
@@ -353,14 +371,18 @@ public final class UsageRecorder implements AutoCloseable {
     private void writeAvailable(boolean drainAll) {
         while (!abandoned && (drainAll || pending() >= settings.maxBatch())) {
             List<UsageEvent> batch = new ArrayList<>(Math.min(settings.maxBatch(), Math.max(1, pending())));
-            UsageEvent event;
-            while (batch.size() < settings.maxBatch() && (event = queue.poll()) != null) {
-                batch.add(event);
+            Object queued;
+            while (batch.size() < settings.maxBatch() && (queued = queue.poll()) != null) {
+                batch.add(asEvent(queued));
             }
             if (batch.isEmpty() || !writeWithRetry(batch)) {
                 return;
             }
         }
+    }
+
+    private static UsageEvent asEvent(Object queued) {
+        return queued instanceof PendingUsage pending ? pending.toUsageEvent() : (UsageEvent) queued;
     }
 
     /**
