@@ -1,0 +1,352 @@
+package dev.maas4j.servlet;
+
+import dev.maas4j.api.AdmissionRequest;
+import dev.maas4j.api.ApiKey;
+import dev.maas4j.api.Denial;
+import dev.maas4j.api.DenialReason;
+import dev.maas4j.api.EndpointKind;
+import dev.maas4j.api.Grant;
+import dev.maas4j.api.Identity;
+import dev.maas4j.api.ModelRef;
+import dev.maas4j.core.Authentication;
+import dev.maas4j.core.Lease;
+import dev.maas4j.core.MaasEngine;
+import dev.maas4j.core.ModelAccess;
+import dev.maas4j.servlet.internal.BufferedRequest;
+import dev.maas4j.servlet.internal.Credentials;
+import dev.maas4j.servlet.internal.ErrorResponses;
+import dev.maas4j.servlet.internal.Exchange;
+import dev.maas4j.servlet.internal.ModelList;
+import dev.maas4j.servlet.internal.ObservedResponse;
+import dev.maas4j.servlet.internal.RateLimitHeaders;
+import dev.maas4j.servlet.internal.RequestFacts;
+import dev.maas4j.servlet.internal.Route;
+import jakarta.servlet.Filter;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletResponse;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * The governance filter: put it in front of a model endpoint (the host's own servlet or
+ * {@link MaasProxyServlet}) and every request is authenticated by API key, authorized, admitted
+ * against quotas and budgets, and metered from the response as it streams.
+ *
+ * <pre>{@code
+ * MaasEngine engine = MaasEngine.builder().store(store).build();
+ * ServletContext context = ...;
+ * context.addFilter("maas", MaasFilter.builder(engine).maxBodyBytes(4 << 20).build())
+ *        .addMappingForUrlPatterns(null, false, "/v1/*", "/models/*");
+ * context.addServlet("proxy", MaasProxyServlet.builder().build()).addMapping("/v1/*", "/models/*");
+ * }</pre>
+ *
+ * <p>Per request it:
+ * <ul>
+ *   <li>reads the key from {@code Authorization: Bearer}, {@code x-api-key} or HTTP Basic (the key as
+ *       the password) and hides those headers from everything downstream;</li>
+ *   <li>reads the body once, up to {@link Builder#maxBodyBytes} (413 above), and passes it on
+ *       unchanged, except that streamed chat and text completions get
+ *       {@code stream_options.include_usage} when {@link Builder#includeUsageInStreams} is on;</li>
+ *   <li>finds the model in the body's {@code model} or the route {@code /<namespace>/<model>/v1/...},
+ *       honours {@code X-MaaS-Subscription} (checked against eligibility), and answers denials as
+ *       OpenAI JSON errors (400, 401, 403, 404, 413, 429 with {@code Retry-After}, 503);</li>
+ *   <li>sets the {@code x-ratelimit-*} headers of the limits that applied;</li>
+ *   <li>exposes the admitted {@link Lease} and {@link Grant} as the request attributes
+ *       {@link #LEASE_ATTRIBUTE} and {@link #GRANT_ATTRIBUTE};</li>
+ *   <li>observes the response as it passes (server-sent events are flushed chunk by chunk, nothing is
+ *       held back) and settles the lease exactly once: reported usage; an estimate, flagged, when
+ *       the client disconnects or the upstream reports none; nothing when the upstream fails before
+ *       any output;</li>
+ *   <li>answers {@code GET .../v1/models} and {@code GET .../v1/models/{id}} itself with the models
+ *       the calling key may use, unless {@link Builder#serveModelList} is off.</li>
+ * </ul>
+ *
+ * <p><b>Async servlets</b> are supported: settlement waits for the async cycle to complete, fail or
+ * time out. An async servlet must write to the response object it was given (start async with
+ * {@code request.startAsync(request, response)}), not to the container's original response.
+ *
+ * <p>Thread-safe; one instance serves all requests. The presented key never appears in logs,
+ * exceptions or downstream headers.
+ */
+public final class MaasFilter implements Filter {
+    /** Request attribute with the admitted {@link Lease} (type {@code dev.maas4j.core.Lease}). */
+    public static final String LEASE_ATTRIBUTE = "dev.maas4j.lease";
+    /** Request attribute with the admitted request's {@link Grant} (type {@code dev.maas4j.api.Grant}). */
+    public static final String GRANT_ATTRIBUTE = "dev.maas4j.grant";
+    /** Request attribute with the request id the usage is recorded under (a {@link String}). */
+    public static final String REQUEST_ID_ATTRIBUTE = "dev.maas4j.requestId";
+    /** The header a client names a subscription in. */
+    public static final String SUBSCRIPTION_HEADER = "X-MaaS-Subscription";
+    /** The response header carrying the request id. */
+    public static final String REQUEST_ID_HEADER = "x-request-id";
+
+    private final MaasEngine engine;
+    private final long maxBodyBytes;
+    private final boolean includeUsageInStreams;
+    private final boolean serveModelList;
+    private final long startedEpochSeconds = Instant.now().getEpochSecond();
+
+    private MaasFilter(Builder b) {
+        this.engine = b.engine;
+        this.maxBodyBytes = b.maxBodyBytes;
+        this.includeUsageInStreams = b.includeUsageInStreams;
+        this.serveModelList = b.serveModelList;
+    }
+
+    /** A builder for a filter governed by {@code engine}. */
+    public static Builder builder(MaasEngine engine) {
+        return new Builder(engine);
+    }
+
+    @Override
+    public void doFilter(ServletRequest req, ServletResponse res, FilterChain chain)
+            throws IOException, ServletException {
+        if (!(req instanceof HttpServletRequest request) || !(res instanceof HttpServletResponse response)) {
+            chain.doFilter(req, res);
+            return;
+        }
+        if (request.getAttribute(Exchange.ATTRIBUTE) != null) {
+            // an async or forward re-dispatch of a request this filter already admitted
+            chain.doFilter(req, res);
+            return;
+        }
+        String path = pathWithinApplication(request);
+        Route route = Route.parse(path);
+        if (serveModelList && "GET".equals(request.getMethod())
+                && (route.v1Suffix().equals("/models") || route.v1Suffix().startsWith("/models/"))) {
+            serveModels(request, response, route);
+            return;
+        }
+        Optional<String> key = Credentials.presentedKey(request);
+        String requestId = UUID.randomUUID().toString();
+        response.setHeader(REQUEST_ID_HEADER, requestId);
+        if (key.isEmpty()) {
+            // refuse before reading a body from an anonymous client
+            deny(response, engine.admit(AdmissionRequest.builder(null, route.model().orElse("unknown"))
+                    .requestId(requestId).build()));
+            return;
+        }
+        long declared = request.getContentLengthLong();
+        byte[] body = declared > maxBodyBytes ? null : readBounded(request.getInputStream(), maxBodyBytes);
+        if (body == null) {
+            ErrorResponses.write(response, 413, "The request body is larger than the limit of " + maxBodyBytes
+                    + " bytes", "invalid_request_error", "request_too_large");
+            return;
+        }
+        RequestFacts facts;
+        try {
+            facts = RequestFacts.of(body, request.getContentType());
+        } catch (IllegalArgumentException e) {
+            ErrorResponses.write(response, 400, "We could not parse the JSON body of your request: "
+                    + e.getMessage(), "invalid_request_error", "invalid_json");
+            return;
+        }
+        Optional<String> model = route.model().or(facts::model);
+        if (model.isEmpty()) {
+            ErrorResponses.write(response, 400, "you must provide a model parameter", "invalid_request_error",
+                    "model_required");
+            return;
+        }
+        if (route.namespace().isPresent()) {
+            Optional<ModelRef> known = engine.model(model.get());
+            if (known.isPresent() && !known.get().namespace().equals(route.namespace().get())) {
+                ErrorResponses.write(response, 404, "The model '" + model.get() + "' does not exist in namespace '"
+                        + route.namespace().get() + "'", "not_found_error", "model_not_found");
+                return;
+            }
+        }
+        EndpointKind endpoint = EndpointKind.fromPath(route.v1Suffix());
+        AdmissionRequest.Builder admission = AdmissionRequest.builder(key.get(), model.get())
+                .endpoint(endpoint)
+                .promptTokensEstimate(facts.promptTokensEstimate())
+                .stream(facts.stream())
+                .requestId(requestId);
+        facts.maxOutputTokens().ifPresent(admission::maxOutputTokens);
+        String subscription = request.getHeader(SUBSCRIPTION_HEADER);
+        if (subscription != null && !subscription.isBlank()) {
+            admission.requestedSubscription(subscription.strip());
+        }
+        Lease lease = engine.admit(admission.build());
+        if (!lease.allowed()) {
+            deny(response, lease);
+            return;
+        }
+        RateLimitHeaders.apply(response, lease.admission().rateLimits());
+        if (includeUsageInStreams && facts.stream() && !facts.includeUsageRequested()
+                && (endpoint == EndpointKind.CHAT_COMPLETIONS || endpoint == EndpointKind.COMPLETIONS)) {
+            body = RequestFacts.withIncludeUsage(body);
+        }
+        Exchange exchange = new Exchange(lease, endpoint, facts.promptTokensEstimate(), response, route);
+        request.setAttribute(Exchange.ATTRIBUTE, exchange);
+        request.setAttribute(LEASE_ATTRIBUTE, lease);
+        request.setAttribute(GRANT_ATTRIBUTE, lease.admission().grant().orElseThrow());
+        request.setAttribute(REQUEST_ID_ATTRIBUTE, requestId);
+        BufferedRequest wrappedRequest = new BufferedRequest(request, body);
+        ObservedResponse wrappedResponse = new ObservedResponse(response, exchange);
+        boolean async = false;
+        try {
+            chain.doFilter(wrappedRequest, wrappedResponse);
+            async = request.isAsyncStarted();
+            if (!async) {
+                flushQuietly(wrappedResponse);
+            }
+        } catch (IOException | ServletException | RuntimeException e) {
+            async = request.isAsyncStarted();
+            if (!response.isCommitted()) {
+                exchange.failedBeforeCommit();
+            }
+            throw e;
+        } finally {
+            if (async) {
+                request.getAsyncContext().addListener(exchange);
+            } else {
+                exchange.settle();
+            }
+        }
+    }
+
+    /** Pushes a synchronous response out before settling, so that a client that left is noticed. */
+    private static void flushQuietly(ObservedResponse response) {
+        try {
+            response.flushBuffer();
+        } catch (IOException | RuntimeException e) {
+            // the exchange has marked the client as gone; the container reports the broken connection
+        }
+    }
+
+    private void deny(HttpServletResponse response, Lease lease) throws IOException {
+        RateLimitHeaders.apply(response, lease.admission().rateLimits());
+        ErrorResponses.denial(response, lease.admission().denial().orElseThrow());
+    }
+
+    private void serveModels(HttpServletRequest request, HttpServletResponse response, Route route)
+            throws IOException {
+        Optional<String> key = Credentials.presentedKey(request);
+        if (key.isEmpty()) {
+            ErrorResponses.denial(response, Denial.of(DenialReason.MISSING_KEY,
+                    "No API key provided: send it as 'Authorization: Bearer sk-oai-...'"));
+            return;
+        }
+        Authentication auth = engine.authenticate(key.get());
+        if (!auth.succeeded()) {
+            ErrorResponses.denial(response, auth.denial().orElseThrow());
+            return;
+        }
+        ApiKey apiKey = auth.key().orElseThrow();
+        Identity identity = auth.identity().orElseThrow();
+        List<ModelAccess> models = engine.accessibleModels(apiKey, identity);
+        if (route.model().isPresent()) {
+            String only = route.model().get();
+            models = models.stream().filter(m -> m.model().name().equals(only)).toList();
+        }
+        byte[] body;
+        String suffix = route.v1Suffix();
+        if (suffix.startsWith("/models/")) {
+            String id = suffix.substring("/models/".length());
+            Optional<ModelAccess> found = models.stream().filter(m -> m.model().name().equals(id)).findFirst();
+            if (found.isEmpty()) {
+                ErrorResponses.write(response, 404, "The model '" + id + "' does not exist or you do not have "
+                        + "access to it.", "not_found_error", "model_not_found");
+                return;
+            }
+            body = ModelList.single(found.get(), startedEpochSeconds);
+        } else {
+            body = ModelList.list(models, startedEpochSeconds);
+        }
+        response.setStatus(200);
+        response.setContentType("application/json");
+        response.setContentLength(body.length);
+        response.getOutputStream().write(body);
+    }
+
+    /** The body, or {@code null} when it is longer than {@code limit}. */
+    private static byte[] readBounded(InputStream in, long limit) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream((int) Math.min(limit, 8192));
+        byte[] buffer = new byte[8192];
+        long total = 0;
+        int n;
+        while ((n = in.read(buffer)) > 0) {
+            total += n;
+            if (total > limit) {
+                return null;
+            }
+            out.write(buffer, 0, n);
+        }
+        return out.toByteArray();
+    }
+
+    private static String pathWithinApplication(HttpServletRequest request) {
+        String uri = request.getRequestURI();
+        String context = request.getContextPath();
+        return context != null && !context.isEmpty() && uri.startsWith(context) ? uri.substring(context.length())
+                : uri;
+    }
+
+    /**
+     * Builds a {@link MaasFilter}. Each setting may be set once; a bad value fails at once with a
+     * message naming the setting. Not thread-safe.
+     */
+    public static final class Builder {
+        private final MaasEngine engine;
+        private long maxBodyBytes = 10L << 20;
+        private boolean includeUsageInStreams = true;
+        private boolean serveModelList = true;
+        private final java.util.Set<String> set = new java.util.HashSet<>();
+
+        private Builder(MaasEngine engine) {
+            this.engine = Objects.requireNonNull(engine, "engine");
+        }
+
+        private void once(String setting) {
+            if (!set.add(setting)) {
+                throw new IllegalStateException(setting + " was already set");
+            }
+        }
+
+        /** The largest request body accepted, in bytes; larger ones get 413 (default 10 MiB). */
+        public Builder maxBodyBytes(long value) {
+            once("maxBodyBytes");
+            if (value <= 0 || value > Integer.MAX_VALUE - 8) {
+                throw new IllegalArgumentException("maxBodyBytes must be between 1 and " + (Integer.MAX_VALUE - 8)
+                        + ", was " + value);
+            }
+            maxBodyBytes = value;
+            return this;
+        }
+
+        /**
+         * Whether streamed chat and text completions get {@code stream_options.include_usage: true}
+         * added, so that the model reports exact usage in a final chunk (default on). Clients
+         * that did not ask for it see one extra chunk with empty {@code choices}, which the
+         * OpenAI SDKs accept.
+         */
+        public Builder includeUsageInStreams(boolean value) {
+            once("includeUsageInStreams");
+            includeUsageInStreams = value;
+            return this;
+        }
+
+        /** Whether the filter answers {@code GET /v1/models} itself (default on). */
+        public Builder serveModelList(boolean value) {
+            once("serveModelList");
+            serveModelList = value;
+            return this;
+        }
+
+        /** Builds the filter. */
+        public MaasFilter build() {
+            return new MaasFilter(this);
+        }
+    }
+}

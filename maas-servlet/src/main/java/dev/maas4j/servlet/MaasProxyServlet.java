@@ -1,0 +1,203 @@
+package dev.maas4j.servlet;
+
+import dev.maas4j.api.Grant;
+import dev.maas4j.api.ModelRef;
+import dev.maas4j.core.Lease;
+import dev.maas4j.servlet.internal.BufferedRequest;
+import dev.maas4j.servlet.internal.Endpoints;
+import dev.maas4j.servlet.internal.ErrorResponses;
+import dev.maas4j.servlet.internal.Exchange;
+import dev.maas4j.servlet.internal.Route;
+import dev.maas4j.servlet.internal.UpstreamRelay;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
+import java.io.IOException;
+import java.net.http.HttpClient;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Forwards governed requests to the upstream endpoint(s) of the model {@link MaasFilter} admitted
+ * them for, and streams the answer back as it arrives.
+ *
+ * <pre>{@code
+ * context.addFilter("maas", MaasFilter.builder(engine).build())
+ *        .addMappingForUrlPatterns(null, false, "/v1/*");
+ * context.addServlet("proxy", MaasProxyServlet.builder()
+ *         .connectTimeout(Duration.ofSeconds(2))
+ *         .build()).addMapping("/v1/*");   // async-supported must be on for the mapping
+ * }</pre>
+ *
+ * <p>Path mapping: the part of the path after {@code /v1} (or after {@code /<namespace>/<model>/v1})
+ * and the query string are appended to the endpoint's base URL, which ends in {@code /v1}:
+ * {@code POST /v1/chat/completions} to {@code http://vllm:8000/v1} goes to
+ * {@code http://vllm:8000/v1/chat/completions}.
+ *
+ * <p>It uses {@link java.net.http.HttpClient} asynchronously, so no servlet thread waits on a model;
+ * streams both ways (the buffered body out, the response back chunk by chunk, each flushed); speaks
+ * HTTP/1.1 or h2c ({@link Builder#httpVersion}); replaces the client's key by the model's
+ * {@link ModelRef#upstreamCredential()} if it has one and sends no {@code Authorization} otherwise;
+ * strips hop-by-hop headers; round-robins over several endpoints, skipping one that refuses
+ * connections; and answers 502 (unreachable, failed) or 504 (timeout) as OpenAI JSON errors.
+ *
+ * <p>It serves only requests the filter admitted: without a grant it answers 500 rather than
+ * forward an ungoverned request. The servlet must be registered with async support. Thread-safe.
+ */
+public final class MaasProxyServlet extends HttpServlet {
+    private static final long serialVersionUID = 1L;
+
+    private final transient HttpClient client;
+    private final transient ExecutorService ownExecutor;
+    private final Duration responseTimeout;
+    private final transient Endpoints endpoints;
+
+    private MaasProxyServlet(Builder b) {
+        if (b.client != null) {
+            this.client = b.client;
+            this.ownExecutor = null;
+        } else {
+            // an executor of our own, so that destroy() can stop the threads the container counts as ours
+            AtomicInteger threads = new AtomicInteger();
+            this.ownExecutor = Executors.newCachedThreadPool(r -> {
+                Thread thread = new Thread(r, "maas-proxy-" + threads.incrementAndGet());
+                thread.setDaemon(true);
+                return thread;
+            });
+            this.client = HttpClient.newBuilder()
+                    .version(b.httpVersion)
+                    .connectTimeout(b.connectTimeout)
+                    .followRedirects(HttpClient.Redirect.NEVER)
+                    .executor(ownExecutor)
+                    .build();
+        }
+        this.responseTimeout = b.responseTimeout;
+        this.endpoints = new Endpoints(b.refusedBackoff.toNanos());
+    }
+
+    /** A builder with the defaults. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Stops the proxy's threads; requests still streaming are cut. */
+    @Override
+    public void destroy() {
+        if (ownExecutor != null) {
+            ownExecutor.shutdownNow();
+        }
+    }
+
+    @Override
+    protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        Object lease = request.getAttribute(MaasFilter.LEASE_ATTRIBUTE);
+        if (!(lease instanceof Lease admitted) || !admitted.allowed()) {
+            ErrorResponses.write(response, 500, "The gateway is misconfigured: requests reach the proxy without "
+                    + "MaasFilter", "server_error", "not_governed");
+            return;
+        }
+        Grant grant = admitted.admission().grant().orElseThrow();
+        ModelRef model = grant.model();
+        if (model.endpoints().isEmpty()) {
+            ErrorResponses.write(response, 502, "The model '" + model.name() + "' has no upstream endpoint",
+                    "server_error", "upstream_unavailable");
+            return;
+        }
+        Exchange exchange = (Exchange) request.getAttribute(Exchange.ATTRIBUTE);
+        String suffix = exchange != null ? exchange.route().v1Suffix()
+                : Route.parse(request.getRequestURI().substring(request.getContextPath().length())).v1Suffix();
+        byte[] body = request instanceof BufferedRequest buffered ? buffered.body()
+                : request.getInputStream().readAllBytes();
+        UpstreamRelay.start(client, responseTimeout, endpoints, request, response, exchange, model, body, suffix);
+    }
+
+    /**
+     * Builds a {@link MaasProxyServlet}. Each setting may be set once; a bad value fails at once with
+     * a message naming the setting. Not thread-safe.
+     */
+    public static final class Builder {
+        private Duration connectTimeout = Duration.ofSeconds(5);
+        private Duration responseTimeout = Duration.ofMinutes(10);
+        private Duration refusedBackoff = Duration.ofSeconds(2);
+        private HttpClient.Version httpVersion = HttpClient.Version.HTTP_1_1;
+        private HttpClient client;
+        private final Set<String> set = new HashSet<>();
+
+        private Builder() {
+        }
+
+        private void once(String setting) {
+            if (!set.add(setting)) {
+                throw new IllegalStateException(setting + " was already set");
+            }
+        }
+
+        private static Duration positive(Duration value, String setting) {
+            Objects.requireNonNull(value, setting);
+            if (value.isNegative() || value.isZero()) {
+                throw new IllegalArgumentException(setting + " must be positive, was " + value);
+            }
+            return value;
+        }
+
+        /** How long to wait for a connection to an upstream (default 5 seconds). */
+        public Builder connectTimeout(Duration value) {
+            once("connectTimeout");
+            connectTimeout = positive(value, "connectTimeout");
+            return this;
+        }
+
+        /**
+         * How long to wait for the upstream's response headers (default 10 minutes: a non-streamed
+         * completion sends its headers only when the whole answer is generated). A stream, once
+         * started, is not cut.
+         */
+        public Builder responseTimeout(Duration value) {
+            once("responseTimeout");
+            responseTimeout = positive(value, "responseTimeout");
+            return this;
+        }
+
+        /** How long an endpoint that refused a connection is tried last (default 2 seconds). */
+        public Builder refusedBackoff(Duration value) {
+            once("refusedBackoff");
+            refusedBackoff = positive(value, "refusedBackoff");
+            return this;
+        }
+
+        /**
+         * {@link HttpClient.Version#HTTP_1_1} (default) or {@link HttpClient.Version#HTTP_2}, which
+         * speaks h2c (upgrade from HTTP/1.1) to {@code http://} upstreams and h2 over TLS.
+         */
+        public Builder httpVersion(HttpClient.Version value) {
+            once("httpVersion");
+            httpVersion = Objects.requireNonNull(value, "httpVersion");
+            return this;
+        }
+
+        /**
+         * An HTTP client to use instead of one built from {@link #connectTimeout} and
+         * {@link #httpVersion} (for a custom executor, proxy or TLS context).
+         */
+        public Builder httpClient(HttpClient value) {
+            once("httpClient");
+            client = Objects.requireNonNull(value, "httpClient");
+            return this;
+        }
+
+        /** Builds the servlet. */
+        public MaasProxyServlet build() {
+            if (client != null && (set.contains("connectTimeout") || set.contains("httpVersion"))) {
+                throw new IllegalStateException("httpClient cannot be combined with connectTimeout or httpVersion: "
+                        + "configure them on the client");
+            }
+            return new MaasProxyServlet(this);
+        }
+    }
+}

@@ -1,0 +1,55 @@
+package dev.maas4j.servlet.internal;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import dev.maas4j.api.Denial;
+import jakarta.servlet.http.HttpServletResponse;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+
+/** Writes OpenAI-style errors: {@code {"error":{"message","type","param","code"}}}. Stateless. */
+public final class ErrorResponses {
+    static final JsonFactory JSON = new JsonFactory();
+
+    private ErrorResponses() {
+    }
+
+    /** Answers with a denial: its status, its JSON body and, when retrying helps, {@code Retry-After}. */
+    public static void denial(HttpServletResponse response, Denial denial) throws IOException {
+        if (denial.retryAfterSeconds() > 0) {
+            response.setHeader("Retry-After", Long.toString(denial.retryAfterSeconds()));
+        }
+        write(response, denial.httpStatus(), denial.message(), denial.reason().errorType(),
+                denial.reason().errorCode());
+    }
+
+    /** Answers with an error of the given status, message, type and code. */
+    public static void write(HttpServletResponse response, int status, String message, String type, String code)
+            throws IOException {
+        byte[] body = body(message, type, code);
+        response.setStatus(status);
+        response.setContentType("application/json");
+        response.setContentLength(body.length);
+        response.getOutputStream().write(body);
+    }
+
+    /** The JSON body of an error. */
+    public static byte[] body(String message, String type, String code) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(160);
+        try (JsonGenerator g = JSON.createGenerator(out)) {
+            g.writeStartObject();
+            g.writeObjectFieldStart("error");
+            g.writeStringField("message", message);
+            g.writeStringField("type", type);
+            g.writeNullField("param");
+            g.writeStringField("code", code);
+            g.writeEndObject();
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+}

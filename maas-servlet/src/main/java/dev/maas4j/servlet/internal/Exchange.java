@@ -1,0 +1,179 @@
+package dev.maas4j.servlet.internal;
+
+import dev.maas4j.api.EndpointKind;
+import dev.maas4j.api.RateLimitStatus;
+import dev.maas4j.api.TokenUsage;
+import dev.maas4j.core.Lease;
+import dev.maas4j.core.usage.UsageObserver;
+import jakarta.servlet.AsyncEvent;
+import jakarta.servlet.AsyncListener;
+import jakarta.servlet.http.HttpServletResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+
+/**
+ * One admitted request between admission and settlement: observes the response bytes and settles
+ * the {@link Lease} exactly once, whichever of the synchronous return, the async listener, a
+ * client disconnect or a timeout gets there first.
+ *
+ * <p>Settlement rules: a client that went away mid-response is charged what was generated so far
+ * (estimated unless usage was already reported); a 5xx with no generated output charges nothing
+ * ({@link Lease#fail}); another error status without reported usage charges nothing; anything
+ * else is charged the reported usage, or an estimate (flagged) when the upstream reported none.
+ *
+ * <p>Thread-safe: bytes arrive from one writer thread at a time (the servlet contract), and
+ * {@link #settle()} is synchronized and idempotent.
+ */
+public final class Exchange implements AsyncListener {
+    /** The request attribute holding the exchange, for the proxy and for re-dispatches. */
+    public static final String ATTRIBUTE = Exchange.class.getName();
+
+    private static final Logger log = LoggerFactory.getLogger(Exchange.class);
+
+    private final Lease lease;
+    private final EndpointKind endpoint;
+    private final long promptTokensEstimate;
+    private final RateLimitStatus rateLimits;
+    private final HttpServletResponse response;
+    private final Route route;
+    private UsageObserver observer;
+    private volatile boolean clientGone;
+    private volatile boolean failedBeforeCommit;
+    private volatile boolean upstreamFailedMidStream;
+    private boolean settled;
+
+    public Exchange(Lease lease, EndpointKind endpoint, long promptTokensEstimate, HttpServletResponse response,
+                    Route route) {
+        this.lease = lease;
+        this.endpoint = endpoint;
+        this.promptTokensEstimate = promptTokensEstimate;
+        this.rateLimits = lease.admission().rateLimits();
+        this.response = response;
+        this.route = route;
+    }
+
+    public Lease lease() {
+        return lease;
+    }
+
+    public Route route() {
+        return route;
+    }
+
+    public RateLimitStatus rateLimits() {
+        return rateLimits;
+    }
+
+    /**
+     * Feeds response bytes to the usage observer, created for the content type at the first byte.
+     * Synchronized with {@link #settle()}: a timeout or disconnect may settle on another thread
+     * while a write is in progress, and bytes after settlement are no longer counted.
+     */
+    synchronized void observe(String contentType, byte[] bytes, int offset, int length) {
+        if (settled) {
+            return;
+        }
+        UsageObserver current = observer;
+        if (current == null) {
+            current = UsageObserver.forContentType(contentType == null ? "" : contentType, endpoint);
+            observer = current;
+        }
+        current.accept(bytes, offset, length);
+    }
+
+    /** The client went away: a write or flush to it failed. */
+    public void clientGone() {
+        clientGone = true;
+    }
+
+    public boolean isClientGone() {
+        return clientGone;
+    }
+
+    /** The upstream broke off after output had started. */
+    public void upstreamFailedMidStream() {
+        upstreamFailedMidStream = true;
+    }
+
+    /** The downstream servlet threw before the response was committed; the container answers 500. */
+    public void failedBeforeCommit() {
+        failedBeforeCommit = true;
+    }
+
+    /** Settles the lease once; later calls do nothing. */
+    public synchronized void settle() {
+        if (settled) {
+            return;
+        }
+        settled = true;
+        try {
+            settleOnce();
+        } catch (RuntimeException e) {
+            // never let accounting break the response path; the lease's close() is the backstop
+            log.warn("settling request {} failed: {}", lease.admission().requestId(), e.toString());
+            lease.close();
+        }
+    }
+
+    private void settleOnce() {
+        UsageObserver o = observer;
+        if (o != null) {
+            o.finish();
+        }
+        int status = failedBeforeCommit ? 500 : response.getStatus();
+        boolean reported = o != null && o.reportedUsage().isPresent();
+        boolean generated = o != null && o.generatedCharacters() > 0;
+        if (clientGone) {
+            lease.abort(usageSoFar(o));
+        } else if (status >= 500 && !reported && !generated && !upstreamFailedMidStream) {
+            lease.fail(status);
+        } else if (status >= 400 && !reported && !generated) {
+            // the model refused the request (bad parameters, context too long): nothing was generated
+            lease.complete(TokenUsage.NONE, status);
+        } else {
+            lease.complete(usageSoFar(o), status);
+        }
+    }
+
+    private TokenUsage usageSoFar(UsageObserver o) {
+        return o != null ? o.usageOrEstimate(promptTokensEstimate)
+                : TokenUsage.estimated(promptTokensEstimate, 0);
+    }
+
+    // ------------------------------------------------------------------ AsyncListener
+
+    @Override
+    public void onComplete(AsyncEvent event) {
+        settle();
+    }
+
+    @Override
+    public void onTimeout(AsyncEvent event) throws IOException {
+        // the container gave up on the request: answer 504 if nothing was sent yet, and settle
+        HttpServletResponse original = (HttpServletResponse) event.getSuppliedResponse();
+        if (!original.isCommitted()) {
+            original.reset();
+            RateLimitHeaders.apply(original, rateLimits);
+            ErrorResponses.write(original, 504, "The model did not answer in time", "server_error",
+                    "upstream_timeout");
+        }
+        settle();
+        event.getAsyncContext().complete();
+    }
+
+    @Override
+    public void onError(AsyncEvent event) {
+        if (event.getThrowable() instanceof IOException) {
+            clientGone();
+        }
+        settle();
+    }
+
+    @Override
+    public void onStartAsync(AsyncEvent event) {
+        // a re-started async cycle drops listeners: stay registered
+        event.getAsyncContext().addListener(this);
+    }
+}

@@ -1,0 +1,63 @@
+package dev.maas4j.servlet.internal;
+
+import dev.maas4j.api.RateLimitStatus;
+import jakarta.servlet.http.HttpServletResponse;
+
+/** Writes the {@code x-ratelimit-*} headers OpenAI clients read. Stateless. */
+public final class RateLimitHeaders {
+    public static final String LIMIT_REQUESTS = "x-ratelimit-limit-requests";
+    public static final String REMAINING_REQUESTS = "x-ratelimit-remaining-requests";
+    public static final String RESET_REQUESTS = "x-ratelimit-reset-requests";
+    public static final String LIMIT_TOKENS = "x-ratelimit-limit-tokens";
+    public static final String REMAINING_TOKENS = "x-ratelimit-remaining-tokens";
+    public static final String RESET_TOKENS = "x-ratelimit-reset-tokens";
+
+    private RateLimitHeaders() {
+    }
+
+    /** Sets the headers of the limits that applied; a limit that did not apply sets none. */
+    public static void apply(HttpServletResponse response, RateLimitStatus status) {
+        if (status.hasRequestLimit()) {
+            response.setHeader(LIMIT_REQUESTS, Long.toString(status.requestLimit()));
+            response.setHeader(REMAINING_REQUESTS, Long.toString(Math.max(0, status.remainingRequests())));
+            response.setHeader(RESET_REQUESTS, formatReset(status.requestResetMillis()));
+        }
+        if (status.hasTokenLimit()) {
+            response.setHeader(LIMIT_TOKENS, Long.toString(status.tokenLimit()));
+            response.setHeader(REMAINING_TOKENS, Long.toString(Math.max(0, status.remainingTokens())));
+            response.setHeader(RESET_TOKENS, formatReset(status.tokenResetMillis()));
+        }
+    }
+
+    /**
+     * Formats a reset time the way OpenAI does (Go's duration format): {@code 20ms}, {@code 1s},
+     * {@code 1.5s}, {@code 6m0s}, {@code 1h2m3s}.
+     */
+    public static String formatReset(long millis) {
+        long ms = Math.max(0, millis);
+        if (ms < 1000) {
+            return ms + "ms";
+        }
+        long hours = ms / 3_600_000;
+        long minutes = ms / 60_000 % 60;
+        long seconds = ms / 1000 % 60;
+        long fraction = ms % 1000;
+        StringBuilder out = new StringBuilder(12);
+        if (hours > 0) {
+            out.append(hours).append('h');
+        }
+        if (hours > 0 || minutes > 0) {
+            out.append(minutes).append('m');
+        }
+        out.append(seconds);
+        if (fraction > 0) {
+            String digits = String.format("%03d", fraction);
+            int end = digits.length();
+            while (digits.charAt(end - 1) == '0') {
+                end--;
+            }
+            out.append('.').append(digits, 0, end);
+        }
+        return out.append('s').toString();
+    }
+}

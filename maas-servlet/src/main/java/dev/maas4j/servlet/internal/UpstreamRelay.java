@@ -1,0 +1,310 @@
+package dev.maas4j.servlet.internal;
+
+import dev.maas4j.api.ModelRef;
+import jakarta.servlet.AsyncContext;
+import jakarta.servlet.ServletOutputStream;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.Enumeration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Flow;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Forwards one admitted request to its model's upstream and streams the answer back chunk by
+ * chunk, flushing each, on the HTTP client's threads (the servlet thread is released at once).
+ *
+ * <p>Connection refused (or a connect timeout) moves on to the next endpoint, which is safe because
+ * nothing reached the model; other failures before the response headers answer 502, or 504 for a
+ * timeout. A failure after output started ends the stream (with an SSE error event for streams).
+ */
+public final class UpstreamRelay {
+    private static final Logger log = LoggerFactory.getLogger(UpstreamRelay.class);
+
+    private final HttpClient client;
+    private final Duration responseTimeout;
+    private final Endpoints endpoints;
+    private final HttpServletRequest request;
+    private final HttpServletResponse response;
+    private final Exchange exchange;
+    private final ModelRef model;
+    private final byte[] body;
+    private final String suffix;
+    private final AsyncContext async;
+    private final AtomicBoolean finished = new AtomicBoolean();
+    private volatile boolean headersArrived;
+
+    private UpstreamRelay(HttpClient client, Duration responseTimeout, Endpoints endpoints,
+                          HttpServletRequest request, HttpServletResponse response, Exchange exchange,
+                          ModelRef model, byte[] body, String suffix) {
+        this.client = client;
+        this.responseTimeout = responseTimeout;
+        this.endpoints = endpoints;
+        this.request = request;
+        this.response = response;
+        this.exchange = exchange;
+        this.model = model;
+        this.body = body;
+        this.suffix = suffix;
+        this.async = request.startAsync(request, response);
+        // the client's own timeouts (connect, response) govern; the container must not cut streams
+        this.async.setTimeout(0);
+    }
+
+    /** Starts forwarding; returns at once. */
+    public static void start(HttpClient client, Duration responseTimeout, Endpoints endpoints,
+                             HttpServletRequest request, HttpServletResponse response, Exchange exchange,
+                             ModelRef model, byte[] body, String suffix) {
+        UpstreamRelay relay = new UpstreamRelay(client, responseTimeout, endpoints, request, response, exchange,
+                model, body, suffix);
+        relay.attempt(endpoints.order(model.name(), model.endpoints()), 0);
+    }
+
+    private void attempt(List<URI> order, int index) {
+        URI base = order.get(index);
+        HttpRequest upstreamRequest;
+        try {
+            upstreamRequest = build(base);
+        } catch (IllegalArgumentException e) {
+            log.warn("cannot build the upstream request for model {}: {}", model.name(), e.getMessage());
+            error(502, "The model's upstream address is invalid", "upstream_error");
+            return;
+        }
+        client.sendAsync(upstreamRequest, info -> {
+            headersArrived = true;
+            endpoints.answered(base);
+            copyHeaders(info);
+            return new Relay();
+        }).whenComplete((r, failure) -> {
+            if (failure != null && !headersArrived) {
+                failedBeforeHeaders(order, index, base, unwrap(failure));
+            }
+        });
+    }
+
+    private HttpRequest build(URI base) {
+        String baseText = base.toString();
+        if (baseText.endsWith("/")) {
+            baseText = baseText.substring(0, baseText.length() - 1);
+        }
+        String query = request.getQueryString();
+        URI target = URI.create(baseText + suffix + (query == null ? "" : "?" + query));
+        HttpRequest.BodyPublisher publisher = body.length == 0 && !"POST".equals(request.getMethod())
+                ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body);
+        HttpRequest.Builder builder = HttpRequest.newBuilder(target).timeout(responseTimeout)
+                .method(request.getMethod(), publisher);
+        Set<String> connectionTokens = Headers.connectionTokens(list(request.getHeaders("Connection")));
+        for (Enumeration<String> names = request.getHeaderNames(); names.hasMoreElements(); ) {
+            String name = names.nextElement();
+            if (!Headers.forwardRequestHeader(name, connectionTokens)) {
+                continue;
+            }
+            for (Enumeration<String> values = request.getHeaders(name); values.hasMoreElements(); ) {
+                try {
+                    builder.header(name, values.nextElement());
+                } catch (IllegalArgumentException e) {
+                    // a header the JDK client refuses to send (restricted or malformed): drop it
+                }
+            }
+        }
+        // the client's key never leaves the gateway: the upstream gets its own credential or none
+        model.upstreamCredential().ifPresent(c -> builder.header("Authorization", "Bearer " + c.reveal()));
+        builder.header("X-Forwarded-For", request.getRemoteAddr());
+        return builder.build();
+    }
+
+    private static List<String> list(Enumeration<String> values) {
+        return values == null ? List.of() : Collections.list(values);
+    }
+
+    private void copyHeaders(HttpResponse.ResponseInfo info) {
+        if (response.isCommitted()) {
+            return;
+        }
+        response.setStatus(info.statusCode());
+        Map<String, List<String>> headers = info.headers().map();
+        Set<String> connectionTokens = Headers.connectionTokens(headers.getOrDefault("connection", List.of()));
+        for (Map.Entry<String, List<String>> header : headers.entrySet()) {
+            String name = header.getKey();
+            if (!Headers.copyResponseHeader(name, connectionTokens)) {
+                continue;
+            }
+            // the gateway's own x-ratelimit-* and x-request-id win over the upstream's
+            if (response.containsHeader(name)) {
+                continue;
+            }
+            for (String value : header.getValue()) {
+                response.addHeader(name, value);
+            }
+        }
+    }
+
+    private void failedBeforeHeaders(List<URI> order, int index, URI base, Throwable cause) {
+        boolean refused = cause instanceof ConnectException || cause instanceof HttpConnectTimeoutException;
+        if (refused) {
+            endpoints.refused(base);
+            if (index + 1 < order.size()) {
+                attempt(order, index + 1);
+                return;
+            }
+        }
+        if (cause instanceof HttpTimeoutException && !(cause instanceof HttpConnectTimeoutException)) {
+            log.debug("model {} did not answer within {}", model.name(), responseTimeout);
+            error(504, "The model did not answer in time", "upstream_timeout");
+        } else if (refused) {
+            log.debug("no upstream endpoint of model {} accepted a connection", model.name());
+            error(502, "The model is unreachable", "upstream_unavailable");
+        } else {
+            log.debug("request to model {} failed: {}", model.name(), cause.toString());
+            error(502, "The model's upstream failed", "upstream_error");
+        }
+    }
+
+    private void error(int status, String message, String code) {
+        try {
+            if (!response.isCommitted()) {
+                response.reset();
+                ErrorResponses.write(response, status, message, status == 504 ? "timeout" : "server_error", code);
+            }
+        } catch (IOException | RuntimeException e) {
+            clientGone();
+        } finally {
+            finish();
+        }
+    }
+
+    private void clientGone() {
+        if (exchange != null) {
+            exchange.clientGone();
+        }
+    }
+
+    private void finish() {
+        if (finished.compareAndSet(false, true)) {
+            try {
+                async.complete();
+            } catch (IllegalStateException e) {
+                // the container already completed the cycle (client gone, container shutting down)
+            }
+        }
+    }
+
+    private static Throwable unwrap(Throwable t) {
+        Throwable cause = t;
+        while ((cause instanceof CompletionException || cause instanceof ExecutionException)
+                && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        // the JDK client sometimes wraps the ConnectException in a plain IOException
+        if (!(cause instanceof ConnectException) && cause instanceof IOException
+                && cause.getCause() instanceof ConnectException connect) {
+            return connect;
+        }
+        return cause;
+    }
+
+    /** Writes each piece of the upstream body as it arrives, asking for the next only after. */
+    private final class Relay implements HttpResponse.BodySubscriber<Void> {
+        private final CompletableFuture<Void> done = new CompletableFuture<>();
+        private Flow.Subscription subscription;
+        private byte[] scratch = new byte[0];
+        private boolean wroteAny;
+
+        @Override
+        public CompletableFuture<Void> getBody() {
+            return done;
+        }
+
+        @Override
+        public void onSubscribe(Flow.Subscription s) {
+            subscription = s;
+            s.request(1);
+        }
+
+        @Override
+        public void onNext(List<ByteBuffer> items) {
+            try {
+                ServletOutputStream out = response.getOutputStream();
+                for (ByteBuffer item : items) {
+                    int n = item.remaining();
+                    if (n == 0) {
+                        continue;
+                    }
+                    if (item.hasArray()) {
+                        out.write(item.array(), item.arrayOffset() + item.position(), n);
+                    } else {
+                        if (scratch.length < n) {
+                            scratch = new byte[Math.max(n, 8192)];
+                        }
+                        item.get(scratch, 0, n);
+                        out.write(scratch, 0, n);
+                    }
+                    wroteAny = true;
+                }
+                out.flush();
+            } catch (IOException | RuntimeException e) {
+                clientGone();
+                subscription.cancel();
+                done.complete(null);
+                finish();
+                return;
+            }
+            subscription.request(1);
+        }
+
+        @Override
+        public void onError(Throwable throwable) {
+            log.debug("upstream of model {} failed mid-response: {}", model.name(), throwable.toString());
+            try {
+                if (!wroteAny && !response.isCommitted()) {
+                    response.reset();
+                    ErrorResponses.write(response, 502, "The model's upstream failed", "server_error",
+                            "upstream_error");
+                } else {
+                    if (exchange != null) {
+                        exchange.upstreamFailedMidStream();
+                    }
+                    String type = response.getContentType();
+                    if (type != null && type.startsWith("text/event-stream")) {
+                        ServletOutputStream out = response.getOutputStream();
+                        out.write(("data: " + new String(ErrorResponses.body("The model's upstream failed "
+                                + "mid-stream", "server_error", "upstream_error"), StandardCharsets.UTF_8)
+                                + "\n\n").getBytes(StandardCharsets.UTF_8));
+                        out.flush();
+                    }
+                }
+            } catch (IOException | RuntimeException e) {
+                clientGone();
+            } finally {
+                done.completeExceptionally(throwable);
+                finish();
+            }
+        }
+
+        @Override
+        public void onComplete() {
+            done.complete(null);
+            finish();
+        }
+    }
+}
