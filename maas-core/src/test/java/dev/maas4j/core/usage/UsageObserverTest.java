@@ -11,6 +11,8 @@ import dev.maas4j.api.EndpointKind;
 import dev.maas4j.api.TokenUsage;
 import dev.maas4j.core.usage.Feeding.Outcome;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Optional;
 import java.util.Random;
 import java.util.function.Supplier;
@@ -39,7 +41,7 @@ class UsageObserverTest {
     void randomBytesInStreamDataAreUnparseableAndSettledOnAnEstimate() {
         byte[] garbage = new byte[4096];
         new Random(42).nextBytes(garbage);
-        byte[] stream = utf8("data: " + new String(garbage, java.nio.charset.StandardCharsets.ISO_8859_1));
+        byte[] stream = utf8("data: " + new String(garbage, StandardCharsets.ISO_8859_1));
 
         Outcome outcome = Feeding.randomSplits(CHAT_SSE, stream, 1, 100);
 
@@ -109,7 +111,7 @@ class UsageObserverTest {
     @Test
     void truncatedBodyIsEstimatedButNotUnparseable() {
         byte[] body = fixture("chat-completion.json");
-        byte[] cut = java.util.Arrays.copyOf(body, body.length / 2);
+        byte[] cut = Arrays.copyOf(body, body.length / 2);
 
         Outcome outcome = Feeding.whole(CHAT_JSON, cut);
 
