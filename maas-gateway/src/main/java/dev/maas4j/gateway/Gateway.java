@@ -1,0 +1,399 @@
+package dev.maas4j.gateway;
+
+import dev.maas4j.api.AuthPolicy;
+import dev.maas4j.api.Budget;
+import dev.maas4j.api.BudgetPeriod;
+import dev.maas4j.api.Grant;
+import dev.maas4j.api.Identity;
+import dev.maas4j.api.IdentityDirectory;
+import dev.maas4j.api.ModelPrice;
+import dev.maas4j.api.ModelRef;
+import dev.maas4j.api.ModelReference;
+import dev.maas4j.api.RateLimit;
+import dev.maas4j.api.Secret;
+import dev.maas4j.api.Subject;
+import dev.maas4j.api.SubjectSet;
+import dev.maas4j.api.SubjectType;
+import dev.maas4j.api.Subscription;
+import dev.maas4j.api.SubscriptionModel;
+import dev.maas4j.core.Budgets;
+import dev.maas4j.core.CreatedKey;
+import dev.maas4j.core.InMemoryStore;
+import dev.maas4j.core.KeyRequest;
+import dev.maas4j.core.MaasEngine;
+import dev.maas4j.core.ReservationStrategy;
+import dev.maas4j.servlet.MaasFilter;
+import dev.maas4j.servlet.MaasProxyServlet;
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import org.eclipse.jetty.ee10.servlet.FilterHolder;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.server.handler.ContextHandler;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.ContextHandlerCollection;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.math.BigDecimal;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * The runnable maas4j gateway: Jetty 12 with {@link MaasFilter}, {@link MaasProxyServlet},
+ * {@code GET /v1/models}, the management API under {@code /maas-api/v1} and, unless disabled, the
+ * built-in demo model {@code demo-echo}.
+ *
+ * <pre>{@code
+ * java -jar maas-gateway.jar [config.yaml]        # or MAAS_CONFIG=config.yaml, MAAS_PORT=8080
+ *
+ * try (Gateway gateway = Gateway.start(GatewayConfig.load(Optional.empty(), System.getenv()), System.out)) {
+ *     URI base = gateway.baseUri();                  // http://127.0.0.1:8080
+ * }
+ * }</pre>
+ *
+ * <p>Routes: {@code /v1/*} and {@code /<namespace>/<model>/v1/*} (governed), {@code /maas-api/v1/*}
+ * (management), {@code /healthz}. {@link #close()} stops accepting requests, lets Jetty finish
+ * the ones in flight for up to 10 seconds, and flushes usage; the JVM's shutdown hook (SIGTERM,
+ * Ctrl-C) calls it. Thread-safe.
+ */
+public final class Gateway implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Gateway.class);
+
+    private final Server server;
+    private final MaasEngine engine;
+    private final InMemoryStore store;
+    private final URI baseUri;
+    private final Optional<String> demoKey;
+    private final String adminToken;
+    private boolean closed;
+
+    private Gateway(Server server, MaasEngine engine, InMemoryStore store, URI baseUri, Optional<String> demoKey,
+                    String adminToken) {
+        this.server = server;
+        this.engine = engine;
+        this.store = store;
+        this.baseUri = baseUri;
+        this.demoKey = demoKey;
+        this.adminToken = adminToken;
+    }
+
+    /** Starts the gateway from {@code args[0]} or {@code MAAS_CONFIG}, and runs until the JVM is stopped. */
+    public static void main(String[] args) throws Exception {
+        Optional<Path> path = args.length > 0 ? Optional.of(Path.of(args[0])) : Optional.empty();
+        Gateway gateway = start(GatewayConfig.load(path, System.getenv()), System.out);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            gateway.close();
+            stopped.countDown();
+        }, "maas-gateway-shutdown"));
+        stopped.await();
+    }
+
+    /**
+     * Builds the engine and the catalog from {@code config}, starts Jetty, and prints the bootstrap
+     * credentials to {@code console} (once: they are not logged).
+     */
+    public static Gateway start(GatewayConfig config, PrintStream console) throws Exception {
+        InMemoryStore store = new InMemoryStore();
+        config.users().forEach((user, groups) -> store.setGroups(user, Set.copyOf(groups)));
+        MaasEngine.Builder builder = MaasEngine.builder()
+                .keyStore(store).catalogStore(store).ledger(store)
+                .directory(withAllUsersGroup(store))
+                .reservationStrategy(ReservationStrategy.valueOf(config.engine().reservationStrategy()
+                        .toUpperCase(java.util.Locale.ROOT)))
+                .defaultMaxOutputTokens(config.engine().defaultMaxOutputTokens())
+                .expectedOutputTokens(config.engine().expectedOutputTokens())
+                .budgets(budgets(config.budgets()));
+        if (config.engine().serverSecret() != null) {
+            builder.serverSecret(Secret.of(config.engine().serverSecret()));
+        }
+        if (config.engine().maxKeyLifetime() != null) {
+            builder.maxKeyLifetime(GatewayConfig.duration(config.engine().maxKeyLifetime(),
+                    "engine.maxKeyLifetime"));
+        }
+        if (config.demo().enabled()) {
+            publishDemo(store);
+        }
+        publishCatalog(store, config);
+        MaasEngine engine = builder.build();
+        try {
+            return startServer(config, store, engine, console);
+        } catch (Exception | Error e) {
+            engine.close();
+            throw e;
+        }
+    }
+
+    private static Gateway startServer(GatewayConfig config, InMemoryStore store, MaasEngine engine,
+                                       PrintStream console) throws Exception {
+        Server server = new Server();
+        server.setStopTimeout(10_000);
+        ServerConnector connector = new ServerConnector(server);
+        connector.setHost(config.server().host());
+        connector.setPort(config.server().port());
+        server.addConnector(connector);
+
+        MaasProxyServlet.Builder proxy = MaasProxyServlet.builder()
+                .connectTimeout(GatewayConfig.duration(config.upstream().connectTimeout(), "upstream.connectTimeout"))
+                .responseTimeout(GatewayConfig.duration(config.upstream().responseTimeout(),
+                        "upstream.responseTimeout"));
+        if (config.upstream().http2()) {
+            proxy.httpVersion(HttpClient.Version.HTTP_2);
+        }
+        ServletContextHandler models = new ServletContextHandler("/");
+        ServletHolder dispatch = new ServletHolder("models", new ModelDispatchServlet(proxy.build(),
+                new DemoModelServlet(GatewayConfig.duration(config.demo().tokenDelay(), "demo.tokenDelay"))));
+        dispatch.setAsyncSupported(true);
+        models.addServlet(dispatch, "/*");
+        FilterHolder filter = new FilterHolder(MaasFilter.builder(engine)
+                .maxBodyBytes(config.server().maxBodyBytes())
+                .includeUsageInStreams(config.server().includeUsageInStreams())
+                .build());
+        filter.setAsyncSupported(true);
+        models.addFilter(filter, "/*", EnumSet.of(DispatcherType.REQUEST));
+
+        ServletContextHandler health = new ServletContextHandler("/healthz");
+        health.addServlet(new ServletHolder(new HealthServlet()), "/*");
+
+        String adminToken = config.admin().token() != null ? config.admin().token() : generateToken();
+        List<ContextHandler> contexts = new ArrayList<>(List.of(health, models));
+        // TODO(management): mount dev.maas4j.servlet.ManagementServlet at /maas-api/v1/* once it lands in
+        //  maas-servlet, with the bootstrap admin (config.admin().user(), adminToken) as a configured bearer token:
+        //      ServletContextHandler management = new ServletContextHandler("/maas-api");
+        //      management.addServlet(new ServletHolder(ManagementServlet.builder(engine)...build()), "/v1/*");
+        //      contexts.add(0, management);
+        server.setHandler(new ContextHandlerCollection(contexts.toArray(ContextHandler[]::new)));
+        server.start();
+
+        String host = config.server().host().equals("0.0.0.0") ? "127.0.0.1" : config.server().host();
+        URI base = URI.create("http://" + (host.contains(":") ? "[" + host + "]" : host) + ":"
+                + connector.getLocalPort());
+        Optional<String> demoKey = Optional.empty();
+        if (config.demo().enabled() && config.demo().printKey()) {
+            CreatedKey created = engine.createKey(KeyRequest.builder(Subject.user("demo"), "demo key")
+                    .description("created at start for the demo model").build());
+            demoKey = Optional.of(created.secret().reveal());
+        }
+        Gateway gateway = new Gateway(server, engine, store, base, demoKey, adminToken);
+        gateway.announce(console, config.admin().token() == null);
+        return gateway;
+    }
+
+    private void announce(PrintStream console, boolean generatedAdminToken) {
+        StringBuilder out = new StringBuilder();
+        out.append("maas4j gateway listening on ").append(baseUri).append('\n');
+        out.append("  OpenAI-compatible API: ").append(baseUri).append("/v1   (GET /v1/models, POST /v1/chat/completions)\n");
+        out.append("  management API:        ").append(baseUri).append("/maas-api/v1\n");
+        if (generatedAdminToken) {
+            out.append("==== BOOTSTRAP ADMIN TOKEN (shown once; set MAAS_ADMIN_TOKEN to choose your own) ====\n");
+            out.append(adminToken).append('\n');
+        }
+        demoKey.ifPresent(key -> {
+            out.append("==== DEMO API KEY for model '").append(DemoModelServlet.NAME)
+                    .append("' (shown once; demo.printKey: false to disable) ====\n");
+            out.append(key).append('\n');
+        });
+        console.print(out);
+        console.flush();
+    }
+
+    /** The base URI, e.g. {@code http://127.0.0.1:8080}. */
+    public URI baseUri() {
+        return baseUri;
+    }
+
+    /** The engine. */
+    public MaasEngine engine() {
+        return engine;
+    }
+
+    /** The in-memory store holding keys, catalog and usage. */
+    public InMemoryStore store() {
+        return store;
+    }
+
+    /** The demo API key created at start, if the demo is on and printing it is enabled. */
+    public Optional<Secret> demoKey() {
+        return demoKey.map(Secret::of);
+    }
+
+    /** The management API's bootstrap administrator token. */
+    public Secret adminToken() {
+        return Secret.of(adminToken);
+    }
+
+    /** Stops Jetty (letting requests in flight finish, up to 10 seconds) and flushes usage. Idempotent. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            server.stop();
+        } catch (Exception e) {
+            log.warn("stopping Jetty failed: {}", e.toString());
+        } finally {
+            engine.close();
+            log.info("maas4j gateway stopped; usage flushed");
+        }
+    }
+
+    // ------------------------------------------------------------------ catalog
+
+    private static void publishDemo(InMemoryStore store) {
+        store.putModel(ModelRef.builder(DemoModelServlet.NAME).displayName("Demo echo model (built in, not a real model)")
+                .price(ModelPrice.usd("0.50", "1.50")).metadata(Map.of("demo", "true")).build());
+        store.putPolicy(AuthPolicy.of("demo-everyone", SubjectSet.groups(GatewayConfig.ALL_USERS_GROUP),
+                DemoModelServlet.NAME));
+        store.putSubscription(Subscription.builder("demo").owner(SubjectSet.groups(GatewayConfig.ALL_USERS_GROUP))
+                .model(new SubscriptionModel(DemoModelServlet.NAME, ModelRef.DEFAULT_NAMESPACE,
+                        List.of(RateLimit.of(100_000, "1m")), List.of(RateLimit.of(60, "1m")), Optional.empty()))
+                .build());
+    }
+
+    private static void publishCatalog(InMemoryStore store, GatewayConfig config) {
+        for (GatewayConfig.Model m : config.models()) {
+            ModelRef.Builder model = ModelRef.builder(m.name()).namespace(m.namespace()).enabled(m.enabled());
+            if (m.displayName() != null) {
+                model.displayName(m.displayName());
+            }
+            m.endpoints().forEach(model::endpoint);
+            if (m.price() != null) {
+                model.price(new ModelPrice(new BigDecimal(m.price().prompt()), new BigDecimal(m.price().completion()),
+                        m.price().currency()));
+            }
+            if (m.upstreamCredentialEnv() != null) {
+                String credential = System.getenv(m.upstreamCredentialEnv());
+                if (credential == null || credential.isBlank()) {
+                    throw new IllegalArgumentException("models[" + m.name() + "].upstreamCredentialEnv names "
+                            + m.upstreamCredentialEnv() + ", which is not set");
+                }
+                model.upstreamCredential(Secret.of(credential));
+            }
+            store.putModel(model.build());
+        }
+        for (GatewayConfig.Policy p : config.policies()) {
+            List<ModelReference> refs = p.models().stream().map(Gateway::reference).toList();
+            store.putPolicy(new AuthPolicy(p.name(), p.namespace(), subjects(p.subjects()), refs, Map.of()));
+        }
+        for (GatewayConfig.SubscriptionConfig s : config.subscriptions()) {
+            Subscription.Builder subscription = Subscription.builder(s.name()).namespace(s.namespace())
+                    .priority(s.priority()).owner(subjects(s.owner()));
+            for (GatewayConfig.SubscriptionModelConfig entry : s.models()) {
+                subscription.model(new SubscriptionModel(entry.name(), entry.namespace(), limits(entry.tokenRateLimits()),
+                        limits(entry.requestRateLimits()), Optional.empty()));
+            }
+            if (s.budget() != null) {
+                subscription.budget(budget(s.budget()));
+            }
+            store.putSubscription(subscription.build());
+        }
+    }
+
+    private static ModelReference reference(String text) {
+        int slash = text.indexOf('/');
+        return slash < 0 ? ModelReference.of(text) : new ModelReference(text.substring(slash + 1),
+                text.substring(0, slash));
+    }
+
+    private static SubjectSet subjects(GatewayConfig.Subjects subjects) {
+        return SubjectSet.of(subjects.groups(), subjects.users());
+    }
+
+    private static List<RateLimit> limits(List<GatewayConfig.Limit> limits) {
+        return limits.stream().map(l -> RateLimit.of(l.limit(), l.window())).toList();
+    }
+
+    private static Budget budget(GatewayConfig.BudgetConfig config) {
+        return Budget.of(config.amount(), BudgetPeriod.parse(config.period()));
+    }
+
+    private static Budgets budgets(GatewayConfig.Budgets config) {
+        Map<String, Budget> users = new HashMap<>();
+        config.users().forEach((user, b) -> users.put(user, budget(b)));
+        Map<String, Budget> groups = new HashMap<>();
+        config.groups().forEach((group, b) -> groups.put(group, budget(b)));
+        return new Budgets(users, groups, Optional.ofNullable(config.defaultUser()).map(Gateway::budget));
+    }
+
+    /** Every user and service account is also in {@value GatewayConfig#ALL_USERS_GROUP}, as in Kubernetes. */
+    private static IdentityDirectory withAllUsersGroup(IdentityDirectory directory) {
+        return owner -> {
+            Identity identity = directory.identityOf(owner);
+            if (owner.type() == SubjectType.GROUP || identity.groups().contains(GatewayConfig.ALL_USERS_GROUP)) {
+                return identity;
+            }
+            Set<String> groups = new HashSet<>(identity.groups());
+            groups.add(GatewayConfig.ALL_USERS_GROUP);
+            return new Identity(identity.user(), groups);
+        };
+    }
+
+    private static String generateToken() {
+        byte[] random = new byte[24];
+        new SecureRandom().nextBytes(random);
+        return "maas-admin-" + java.util.HexFormat.of().formatHex(random);
+    }
+
+    // ------------------------------------------------------------------ servlets
+
+    /** Sends the demo model's requests to the in-process demo, all others to the proxy. */
+    static final class ModelDispatchServlet extends HttpServlet {
+        private static final long serialVersionUID = 1L;
+        private final transient MaasProxyServlet proxy;
+        private final transient DemoModelServlet demo;
+
+        ModelDispatchServlet(MaasProxyServlet proxy, DemoModelServlet demo) {
+            this.proxy = proxy;
+            this.demo = demo;
+        }
+
+        @Override
+        protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException,
+                jakarta.servlet.ServletException {
+            Object grant = request.getAttribute(MaasFilter.GRANT_ATTRIBUTE);
+            if (grant instanceof Grant g && g.model().name().equals(DemoModelServlet.NAME)
+                    && g.model().endpoints().isEmpty()) {
+                demo.service(request, response);
+            } else {
+                proxy.service(request, response);
+            }
+        }
+
+        @Override
+        public void destroy() {
+            proxy.destroy();
+        }
+    }
+
+    /** {@code GET /healthz}: 200 while the server runs. */
+    static final class HealthServlet extends HttpServlet {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+            response.setContentType("text/plain");
+            response.getOutputStream().write("ok\n".getBytes(StandardCharsets.UTF_8));
+        }
+    }
+}

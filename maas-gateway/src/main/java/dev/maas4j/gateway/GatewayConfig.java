@@ -1,0 +1,365 @@
+package dev.maas4j.gateway;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The gateway's configuration, read from a YAML file and overridden by environment variables.
+ * Every section is optional; an empty file gives a gateway on {@code 127.0.0.1:8080} with the
+ * built-in demo model. Unknown fields are errors, so that a typo does not pass silently.
+ *
+ * <pre>{@code
+ * server: {host: 0.0.0.0, port: 8080, maxBodyBytes: 10485760}
+ * models:
+ *   - name: granite
+ *     endpoints: [http://vllm:8000/v1]
+ *     price: {prompt: "0.15", completion: "0.60", currency: USD}
+ * policies:
+ *   - {name: everyone, subjects: {groups: ["system:authenticated"]}, models: [granite]}
+ * subscriptions:
+ *   - name: free
+ *     owner: {groups: ["system:authenticated"]}
+ *     models: [{name: granite, tokenRateLimits: [{limit: 100000, window: 1m}]}]
+ * }</pre>
+ *
+ * <p>Environment overrides: {@code MAAS_HOST}, {@code MAAS_PORT}, {@code MAAS_MAX_BODY_BYTES},
+ * {@code MAAS_DEMO} ({@code true}/{@code false}), {@code MAAS_ADMIN_TOKEN},
+ * {@code MAAS_SERVER_SECRET}, {@code MAAS_RESERVATION_STRATEGY}; {@code MAAS_CONFIG} names the
+ * file. Upstream credentials are never written in the file: a model names the environment
+ * variable holding its credential ({@code upstreamCredentialEnv}).
+ *
+ * @param server        listen address and request limits
+ * @param upstream      how the proxy talks to models
+ * @param engine        reservation and key settings
+ * @param admin         the management API's bootstrap administrator
+ * @param demo          the built-in demo model
+ * @param models        the models published
+ * @param subscriptions the subscriptions
+ * @param policies      the auth policies
+ * @param users         users and their groups
+ * @param budgets       user and group budgets
+ */
+@JsonIgnoreProperties(ignoreUnknown = false)
+public record GatewayConfig(Server server, Upstream upstream, Engine engine, Admin admin, Demo demo,
+                            List<Model> models, List<SubscriptionConfig> subscriptions, List<Policy> policies,
+                            Map<String, List<String>> users, Budgets budgets) {
+
+    /** The group every user belongs to, as in Kubernetes; policies may grant models to it. */
+    public static final String ALL_USERS_GROUP = "system:authenticated";
+
+    /** Fills in the defaults. */
+    public GatewayConfig {
+        server = server != null ? server : new Server(null, null, null, null);
+        upstream = upstream != null ? upstream : new Upstream(null, null, null);
+        engine = engine != null ? engine : new Engine(null, null, null, null, null);
+        admin = admin != null ? admin : new Admin(null, null);
+        demo = demo != null ? demo : new Demo(null, null, null);
+        models = models != null ? List.copyOf(models) : List.of();
+        subscriptions = subscriptions != null ? List.copyOf(subscriptions) : List.of();
+        policies = policies != null ? List.copyOf(policies) : List.of();
+        users = users != null ? Map.copyOf(users) : Map.of();
+        budgets = budgets != null ? budgets : new Budgets(null, null, null);
+    }
+
+    /** The defaults: nothing configured. */
+    public static GatewayConfig defaults() {
+        return new GatewayConfig(null, null, null, null, null, null, null, null, null, null);
+    }
+
+    /**
+     * Loads the configuration: the file named by {@code MAAS_CONFIG} (or {@code explicitPath}),
+     * else the defaults; then the environment overrides.
+     */
+    public static GatewayConfig load(Optional<Path> explicitPath, Map<String, String> env) throws IOException {
+        Optional<Path> path = explicitPath.or(() -> Optional.ofNullable(env.get("MAAS_CONFIG")).map(Path::of));
+        GatewayConfig config = defaults();
+        if (path.isPresent()) {
+            try (InputStream in = Files.newInputStream(path.get())) {
+                config = parse(in);
+            }
+        }
+        return config.withEnvironment(env);
+    }
+
+    /** Parses YAML. */
+    public static GatewayConfig parse(InputStream yaml) throws IOException {
+        ObjectMapper mapper = new ObjectMapper(new YAMLFactory())
+                .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+        GatewayConfig config = mapper.readValue(yaml, GatewayConfig.class);
+        return config == null ? defaults() : config;
+    }
+
+    /** This configuration with the {@code MAAS_*} environment variables applied. */
+    public GatewayConfig withEnvironment(Map<String, String> env) {
+        Server s = new Server(env.getOrDefault("MAAS_HOST", server.host()),
+                env.containsKey("MAAS_PORT") ? Integer.valueOf(env.get("MAAS_PORT")) : server.port(),
+                env.containsKey("MAAS_MAX_BODY_BYTES") ? Long.valueOf(env.get("MAAS_MAX_BODY_BYTES"))
+                        : server.maxBodyBytes(), server.includeUsageInStreams());
+        Engine e = new Engine(env.getOrDefault("MAAS_RESERVATION_STRATEGY", engine.reservationStrategy()),
+                engine.defaultMaxOutputTokens(), engine.expectedOutputTokens(),
+                env.getOrDefault("MAAS_SERVER_SECRET", engine.serverSecret()), engine.maxKeyLifetime());
+        Admin a = new Admin(env.getOrDefault("MAAS_ADMIN_TOKEN", admin.token()), admin.user());
+        Demo d = new Demo(env.containsKey("MAAS_DEMO") ? Boolean.valueOf(env.get("MAAS_DEMO")) : demo.enabled(),
+                demo.tokenDelay(), demo.printKey());
+        return new GatewayConfig(s, upstream, e, a, d, models, subscriptions, policies, users, budgets);
+    }
+
+    /** Parses {@code 250ms}, {@code 5s}, {@code 10m}, {@code 1h}, {@code 30d}. */
+    static Duration duration(String text, String setting) {
+        Matcher m = DURATION.matcher(text.strip().toLowerCase(Locale.ROOT));
+        if (!m.matches()) {
+            throw new IllegalArgumentException(setting + " must look like 250ms, 5s, 10m, 1h or 30d, was '"
+                    + text + "'");
+        }
+        long n = Long.parseLong(m.group(1));
+        return switch (m.group(2)) {
+            case "ms" -> Duration.ofMillis(n);
+            case "s" -> Duration.ofSeconds(n);
+            case "m" -> Duration.ofMinutes(n);
+            case "h" -> Duration.ofHours(n);
+            default -> Duration.ofDays(n);
+        };
+    }
+
+    private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m|h|d)");
+
+    /**
+     * @param host                  the address to listen on (default {@code 127.0.0.1})
+     * @param port                  the port (default 8080; 0 picks a free one)
+     * @param maxBodyBytes          the largest request body (default 10 MiB)
+     * @param includeUsageInStreams whether streamed completions are asked for usage (default true)
+     */
+    @JsonIgnoreProperties(ignoreUnknown = false)
+    public record Server(String host, Integer port, Long maxBodyBytes, Boolean includeUsageInStreams) {
+        /** Fills in the defaults. */
+        public Server {
+            host = host != null ? host : "127.0.0.1";
+            port = port != null ? port : 8080;
+            maxBodyBytes = maxBodyBytes != null ? maxBodyBytes : 10L << 20;
+            includeUsageInStreams = includeUsageInStreams == null || includeUsageInStreams;
+        }
+    }
+
+    /**
+     * @param connectTimeout  e.g. {@code 5s} (default)
+     * @param responseTimeout time to the response headers, e.g. {@code 10m} (default)
+     * @param http2           speak h2c / h2 to upstreams (default false: HTTP/1.1)
+     */
+    @JsonIgnoreProperties(ignoreUnknown = false)
+    public record Upstream(String connectTimeout, String responseTimeout, Boolean http2) {
+        /** Fills in the defaults. */
+        public Upstream {
+            connectTimeout = connectTimeout != null ? connectTimeout : "5s";
+            responseTimeout = responseTimeout != null ? responseTimeout : "10m";
+            http2 = http2 != null && http2;
+        }
+    }
+
+    /**
+     * @param reservationStrategy    {@code WORST_CASE}, {@code EXPECTED} (default) or {@code POST_PAID}
+     * @param defaultMaxOutputTokens completion tokens assumed without {@code max_tokens} (default 4096)
+     * @param expectedOutputTokens   completion tokens reserved by {@code EXPECTED} (default 512)
+     * @param serverSecret           HMAC secret for key hashes (optional; set it for a durable store)
+     * @param maxKeyLifetime         the longest life of a key, e.g. {@code 90d} (optional)
+     */
+    @JsonIgnoreProperties(ignoreUnknown = false)
+    public record Engine(String reservationStrategy, Long defaultMaxOutputTokens, Long expectedOutputTokens,
+                         String serverSecret, String maxKeyLifetime) {
+        /** Fills in the defaults. */
+        public Engine {
+            reservationStrategy = reservationStrategy != null ? reservationStrategy : "EXPECTED";
+            defaultMaxOutputTokens = defaultMaxOutputTokens != null ? defaultMaxOutputTokens : 4096L;
+            expectedOutputTokens = expectedOutputTokens != null ? expectedOutputTokens : 512L;
+        }
+
+        @Override
+        public String toString() {
+            return "Engine[reservationStrategy=" + reservationStrategy + ", defaultMaxOutputTokens="
+                    + defaultMaxOutputTokens + ", expectedOutputTokens=" + expectedOutputTokens
+                    + ", serverSecret=" + (serverSecret == null ? "none" : "[redacted]") + ", maxKeyLifetime="
+                    + maxKeyLifetime + "]";
+        }
+    }
+
+    /**
+     * @param token the bootstrap administrator's bearer token for the management API; generated
+     *              and printed once at start when absent
+     * @param user  the administrator's user name (default {@code admin})
+     */
+    @JsonIgnoreProperties(ignoreUnknown = false)
+    public record Admin(String token, String user) {
+        /** Fills in the defaults. */
+        public Admin {
+            user = user != null ? user : "admin";
+        }
+
+        @Override
+        public String toString() {
+            return "Admin[token=" + (token == null ? "generated" : "[redacted]") + ", user=" + user + "]";
+        }
+    }
+
+    /**
+     * @param enabled    whether the built-in {@code demo-echo} model is published (default true)
+     * @param tokenDelay pause between streamed tokens, e.g. {@code 30ms} (default)
+     * @param printKey   whether a demo API key is created and printed at start (default true)
+     */
+    @JsonIgnoreProperties(ignoreUnknown = false)
+    public record Demo(Boolean enabled, String tokenDelay, Boolean printKey) {
+        /** Fills in the defaults. */
+        public Demo {
+            enabled = enabled == null || enabled;
+            tokenDelay = tokenDelay != null ? tokenDelay : "30ms";
+            printKey = printKey == null || printKey;
+        }
+    }
+
+    /**
+     * @param name                  the model's name
+     * @param namespace             its namespace (default {@code default})
+     * @param displayName           a display name (optional)
+     * @param endpoints             upstream base URLs ending in {@code /v1}
+     * @param upstreamCredentialEnv the environment variable holding the upstream's API key (optional)
+     * @param enabled               default true
+     * @param price                 the price per million tokens (optional)
+     */
+    @JsonIgnoreProperties(ignoreUnknown = false)
+    public record Model(String name, String namespace, String displayName, List<String> endpoints,
+                        String upstreamCredentialEnv, Boolean enabled, Price price) {
+        /** Validates and fills in the defaults. */
+        public Model {
+            Objects.requireNonNull(name, "models[].name is required");
+            namespace = namespace != null ? namespace : "default";
+            endpoints = endpoints != null ? List.copyOf(endpoints) : List.of();
+            enabled = enabled == null || enabled;
+        }
+    }
+
+    /**
+     * @param prompt     price of a million prompt tokens, e.g. {@code "0.15"}
+     * @param completion price of a million completion tokens
+     * @param currency   default {@code USD}
+     */
+    @JsonIgnoreProperties(ignoreUnknown = false)
+    public record Price(String prompt, String completion, String currency) {
+        /** Fills in the defaults. */
+        public Price {
+            Objects.requireNonNull(prompt, "price.prompt is required");
+            Objects.requireNonNull(completion, "price.completion is required");
+            currency = currency != null ? currency : "USD";
+        }
+    }
+
+    /**
+     * @param groups group names
+     * @param users  user names
+     */
+    @JsonIgnoreProperties(ignoreUnknown = false)
+    public record Subjects(List<String> groups, List<String> users) {
+        /** Fills in the defaults. */
+        public Subjects {
+            groups = groups != null ? List.copyOf(groups) : List.of();
+            users = users != null ? List.copyOf(users) : List.of();
+        }
+    }
+
+    /**
+     * @param name      the policy's name
+     * @param namespace its namespace (default {@code default})
+     * @param subjects  who it grants
+     * @param models    the models it grants: {@code name} (default namespace) or {@code namespace/name}
+     */
+    @JsonIgnoreProperties(ignoreUnknown = false)
+    public record Policy(String name, String namespace, Subjects subjects, List<String> models) {
+        /** Validates and fills in the defaults. */
+        public Policy {
+            Objects.requireNonNull(name, "policies[].name is required");
+            namespace = namespace != null ? namespace : "default";
+            subjects = subjects != null ? subjects : new Subjects(null, null);
+            models = models != null ? List.copyOf(models) : List.of();
+        }
+    }
+
+    /**
+     * @param name      the subscription's name
+     * @param namespace its namespace (default {@code default})
+     * @param priority  higher wins (default 0)
+     * @param owner     who it covers
+     * @param models    the models with their quotas
+     * @param budget    a shared budget (optional)
+     */
+    @JsonIgnoreProperties(ignoreUnknown = false)
+    public record SubscriptionConfig(String name, String namespace, Integer priority, Subjects owner,
+                                     List<SubscriptionModelConfig> models, BudgetConfig budget) {
+        /** Validates and fills in the defaults. */
+        public SubscriptionConfig {
+            Objects.requireNonNull(name, "subscriptions[].name is required");
+            namespace = namespace != null ? namespace : "default";
+            priority = priority != null ? priority : 0;
+            owner = owner != null ? owner : new Subjects(null, null);
+            models = models != null ? List.copyOf(models) : List.of();
+        }
+    }
+
+    /**
+     * @param name              the model's name
+     * @param namespace         the model's namespace (default {@code default})
+     * @param tokenRateLimits   token quotas
+     * @param requestRateLimits request quotas
+     */
+    @JsonIgnoreProperties(ignoreUnknown = false)
+    public record SubscriptionModelConfig(String name, String namespace, List<Limit> tokenRateLimits,
+                                          List<Limit> requestRateLimits) {
+        /** Validates and fills in the defaults. */
+        public SubscriptionModelConfig {
+            Objects.requireNonNull(name, "subscriptions[].models[].name is required");
+            namespace = namespace != null ? namespace : "default";
+            tokenRateLimits = tokenRateLimits != null ? List.copyOf(tokenRateLimits) : List.of();
+            requestRateLimits = requestRateLimits != null ? List.copyOf(requestRateLimits) : List.of();
+        }
+    }
+
+    /**
+     * @param limit  how many
+     * @param window per window, e.g. {@code 1m}
+     */
+    public record Limit(long limit, String window) {
+    }
+
+    /**
+     * @param amount money, e.g. {@code "10.00"}
+     * @param period {@code daily}, {@code weekly}, {@code monthly}...
+     */
+    public record BudgetConfig(String amount, String period) {
+    }
+
+    /**
+     * @param users       budgets by user
+     * @param groups      budgets by group
+     * @param defaultUser the budget of every other user (optional)
+     */
+    @JsonIgnoreProperties(ignoreUnknown = false)
+    public record Budgets(Map<String, BudgetConfig> users, Map<String, BudgetConfig> groups,
+                          BudgetConfig defaultUser) {
+        /** Fills in the defaults. */
+        public Budgets {
+            users = users != null ? Map.copyOf(users) : Map.of();
+            groups = groups != null ? Map.copyOf(groups) : Map.of();
+        }
+    }
+}

@@ -1,0 +1,169 @@
+package dev.maas4j.gateway;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpServer;
+import dev.maas4j.api.UsageEvent;
+import dev.maas4j.api.UsageQuery;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The runnable gateway on loopback: defaults, the demo model, a configured upstream. */
+class GatewayTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    private static GatewayConfig onFreePort(String yaml) throws Exception {
+        return GatewayConfig.parse(new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8)))
+                .withEnvironment(Map.of("MAAS_PORT", "0"));
+    }
+
+    @Test
+    void theDemoModelAnswersLikeOpenAIStreamedAndNotAndItsUsageIsRecorded() throws Exception {
+        ByteArrayOutputStream console = new ByteArrayOutputStream();
+        try (Gateway gateway = Gateway.start(onFreePort("{}"), new PrintStream(console, true, StandardCharsets.UTF_8))) {
+            String printed = console.toString(StandardCharsets.UTF_8);
+            assertTrue(printed.contains("BOOTSTRAP ADMIN TOKEN"), printed);
+            String key = gateway.demoKey().orElseThrow().reveal();
+            assertTrue(printed.contains(key));
+
+            HttpResponse<String> models = http.send(HttpRequest.newBuilder(gateway.baseUri().resolve("/v1/models"))
+                    .header("Authorization", "Bearer " + key).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals("demo-echo", JSON.readTree(models.body()).path("data").get(0).path("id").asText());
+
+            String chat = "{\"model\":\"demo-echo\",\"messages\":[{\"role\":\"user\",\"content\":\"Hello, gateway!\"}]}";
+            JsonNode completion = JSON.readTree(post(gateway.baseUri(), key, chat).body());
+            for (String field : List.of("id", "object", "created", "model", "choices", "usage")) {
+                assertFalse(completion.path(field).isMissingNode(), field);
+            }
+            assertEquals("chat.completion", completion.path("object").asText());
+            assertEquals("You said: Hello, gateway!", completion.path("choices").get(0).path("message")
+                    .path("content").asText());
+            long completionTokens = completion.path("usage").path("completion_tokens").asLong();
+            assertTrue(completionTokens > 0);
+
+            String streamed = post(gateway.baseUri(), key, chat.replace("{\"model\"", "{\"stream\":true,\"model\""))
+                    .body();
+            assertTrue(streamed.startsWith("data: {"), streamed);
+            assertTrue(streamed.endsWith("data: [DONE]\n\n"), streamed);
+            StringBuilder text = new StringBuilder();
+            for (String event : streamed.split("\n\n")) {
+                JsonNode chunk = event.equals("data: [DONE]") ? null : JSON.readTree(event.substring(6));
+                if (chunk != null && chunk.path("choices").size() > 0) {
+                    assertEquals("chat.completion.chunk", chunk.path("object").asText());
+                    text.append(chunk.path("choices").get(0).path("delta").path("content").asText(""));
+                }
+            }
+            assertEquals("You said: Hello, gateway!", text.toString());
+
+            awaitTotalTokens(gateway, 2 * (completionTokens + completion.path("usage").path("prompt_tokens").asLong()));
+            List<UsageEvent> events = new ArrayList<>();
+            gateway.store().forEach(UsageQuery.between(Instant.EPOCH, Instant.now().plusSeconds(60)), events::add);
+            assertEquals(2, events.size());
+            for (UsageEvent event : events) {
+                assertFalse(event.estimated(), "the demo reports its usage, streamed too");
+                assertEquals(completionTokens, event.completionTokens());
+            }
+        }
+    }
+
+    @Test
+    void aConfiguredModelIsProxiedToItsUpstreamWithItsPolicyAndSubscription() throws Exception {
+        HttpServer upstream = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        upstream.createContext("/", exchange -> {
+            byte[] body = ("{\"id\":\"x\",\"object\":\"chat.completion\",\"created\":1,\"model\":\"granite\","
+                    + "\"choices\":[],\"usage\":{\"prompt_tokens\":3,\"completion_tokens\":4,\"total_tokens\":7}}")
+                    .getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().set("Content-Type", "application/json");
+            exchange.sendResponseHeaders(200, body.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(body);
+            }
+        });
+        upstream.start();
+        String yaml = """
+                demo: {enabled: false}
+                models:
+                  - name: granite
+                    endpoints: [http://127.0.0.1:%d/v1]
+                    price: {prompt: "1", completion: "2"}
+                policies:
+                  - {name: dev, subjects: {groups: [dev]}, models: [granite]}
+                subscriptions:
+                  - name: dev-plan
+                    owner: {groups: [dev]}
+                    models: [{name: granite, tokenRateLimits: [{limit: 1000, window: 1m}]}]
+                users:
+                  alice: [dev]
+                """.formatted(upstream.getAddress().getPort());
+        try (Gateway gateway = Gateway.start(onFreePort(yaml), new PrintStream(OutputStream.nullOutputStream()))) {
+            assertTrue(gateway.demoKey().isEmpty());
+            String key = gateway.engine().createKey(dev.maas4j.core.KeyRequest.builder(
+                    dev.maas4j.api.Subject.user("alice"), "k").build()).secret().reveal();
+            HttpResponse<String> response = post(gateway.baseUri(), key,
+                    "{\"model\":\"granite\",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}");
+            assertEquals(200, response.statusCode(), response.body());
+            assertEquals("1000", response.headers().firstValue("x-ratelimit-limit-tokens").orElse(null));
+            assertEquals(7, awaitTotalTokens(gateway, 7));
+        } finally {
+            upstream.stop(0);
+        }
+    }
+
+    @Test
+    void environmentOverridesTheFileAndTyposAreErrors() throws Exception {
+        GatewayConfig config = GatewayConfig.parse(new ByteArrayInputStream(
+                "server: {port: 9000, host: 0.0.0.0}\n".getBytes(StandardCharsets.UTF_8)))
+                .withEnvironment(Map.of("MAAS_PORT", "9100", "MAAS_DEMO", "false", "MAAS_ADMIN_TOKEN", "t0ken"));
+        assertEquals(9100, config.server().port());
+        assertEquals("0.0.0.0", config.server().host());
+        assertFalse(config.demo().enabled());
+        assertFalse(config.toString().contains("t0ken"), "the admin token is redacted");
+        assertThrows(Exception.class, () -> GatewayConfig.parse(new ByteArrayInputStream(
+                "server: {prot: 9000}\n".getBytes(StandardCharsets.UTF_8))));
+        assertEquals(Duration.ofMillis(250), GatewayConfig.duration("250ms", "x"));
+    }
+
+    /** Settlement follows the response's last byte by a moment: wait for it, bounded. */
+    private static long awaitTotalTokens(Gateway gateway, long expected) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        long total;
+        do {
+            gateway.engine().flushUsage(Duration.ofSeconds(5));
+            total = gateway.store().totals(UsageQuery.between(Instant.EPOCH, Instant.now().plusSeconds(60)))
+                    .totalTokens();
+            if (total >= expected) {
+                return total;
+            }
+            Thread.sleep(20);
+        } while (System.nanoTime() < deadline);
+        return total;
+    }
+
+    private HttpResponse<String> post(URI base, String key, String body) throws Exception {
+        return http.send(HttpRequest.newBuilder(base.resolve("/v1/chat/completions"))
+                .header("Authorization", "Bearer " + key).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+}
