@@ -46,9 +46,14 @@ import java.util.UUID;
  * <pre>{@code
  * MaasEngine engine = MaasEngine.builder().store(store).build();
  * ServletContext context = ...;
- * context.addFilter("maas", MaasFilter.builder(engine).maxBodyBytes(4 << 20).build())
- *        .addMappingForUrlPatterns(null, false, "/v1/*", "/models/*");
- * context.addServlet("proxy", MaasProxyServlet.builder().build()).addMapping("/v1/*", "/models/*");
+ * FilterRegistration.Dynamic filter = context.addFilter("maas", MaasFilter.builder(engine)
+ *         .maxBodyBytes(4 << 20)
+ *         .build());
+ * filter.setAsyncSupported(true);
+ * filter.addMappingForUrlPatterns(null, false, "/v1/*");   // "/*" to govern /<namespace>/<model>/v1/... too
+ * ServletRegistration.Dynamic proxy = context.addServlet("proxy", MaasProxyServlet.builder().build());
+ * proxy.setAsyncSupported(true);
+ * proxy.addMapping("/v1/*");
  * }</pre>
  *
  * <p>Per request it:

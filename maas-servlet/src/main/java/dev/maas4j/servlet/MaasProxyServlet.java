@@ -28,11 +28,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * them for, and streams the answer back as it arrives.
  *
  * <pre>{@code
- * context.addFilter("maas", MaasFilter.builder(engine).build())
- *        .addMappingForUrlPatterns(null, false, "/v1/*");
- * context.addServlet("proxy", MaasProxyServlet.builder()
+ * // behind MaasFilter (see its javadoc), async support on
+ * ServletRegistration.Dynamic proxy = context.addServlet("proxy", MaasProxyServlet.builder()
  *         .connectTimeout(Duration.ofSeconds(2))
- *         .build()).addMapping("/v1/*");   // async-supported must be on for the mapping
+ *         .responseTimeout(Duration.ofMinutes(5))
+ *         .build());
+ * proxy.setAsyncSupported(true);
+ * proxy.addMapping("/v1/*");
  * }</pre>
  *
  * <p>Path mapping: the part of the path after {@code /v1} (or after {@code /<namespace>/<model>/v1})
