@@ -72,9 +72,9 @@ abstract class ChunkStreamBase<T> implements Iterable<T>, AutoCloseable {
     }
 
     /**
-     * Stops reading and closes the connection, so that the gateway stops generating (and
-     * metering) tokens nobody reads. Idempotent; may be called from another thread to abort a
-     * blocked read.
+     * Stops reading and closes the response (the connection under HTTP/1.1, the stream under
+     * HTTP/2), so that the gateway stops generating (and metering) tokens nobody reads.
+     * Idempotent; may be called from another thread to abort a blocked read.
      */
     @Override
     public void close() {

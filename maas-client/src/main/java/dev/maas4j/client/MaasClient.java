@@ -84,7 +84,8 @@ public interface MaasClient {
 
         /**
          * Time to wait for the response headers of each attempt; 10 minutes by default, since a
-         * long non-streamed generation sends nothing until it is done.
+         * long non-streamed generation sends nothing until it is done. For a stream it covers
+         * the wait for the headers only: chunks may then take as long as the generation does.
          */
         public Builder timeout(Duration timeout) {
             transport.requestTimeout(timeout);

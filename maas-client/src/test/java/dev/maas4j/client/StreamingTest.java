@@ -8,6 +8,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -181,6 +182,27 @@ class StreamingTest {
         assertTrue(clientGone.await(15, TimeUnit.SECONDS), "the server saw the connection closed");
         assertTrue(written.get() < 2_000, "the server stopped writing before the end");
         assertFalse(it.hasNext(), "a closed stream has no more chunks");
+    }
+
+    @Test
+    void theRequestTimeoutCoversTheHeadersNotTheGapsBetweenChunks() {
+        server.on("POST", PATH, (request, exchange, attempt) -> {
+            exchange.getResponseHeaders().set("Content-Type", "text/event-stream");
+            exchange.sendResponseHeaders(200, 0);
+            OutputStream out = exchange.getResponseBody();
+            for (int i = 0; i < 2; i++) {
+                out.write(CHUNK.getBytes(StandardCharsets.UTF_8));
+                out.flush();
+                Thread.sleep(2_000);
+            }
+            out.write("data: [DONE]\n\n".getBytes(StandardCharsets.UTF_8));
+            out.close();
+        });
+        MaasClient patient = MaasClient.builder().baseUrl(server.root() + "/v1").timeout(Duration.ofSeconds(1)).build();
+
+        try (ChatCompletionStream stream = patient.chat().stream(request())) {
+            assertEquals(2, stream.stream().count(), "a slow generation is not cut off");
+        }
     }
 
     @Test
