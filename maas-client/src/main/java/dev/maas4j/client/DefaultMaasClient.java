@@ -185,7 +185,13 @@ final class DefaultMaasClient implements MaasClient {
 
         @Override
         public Model retrieve(String id) {
-            return transport.send(Call.get("models/" + Call.segment(id)), decoder(Model.class)).body();
+            if (id == null || id.isBlank()) {
+                throw new IllegalArgumentException("id must not be blank");
+            }
+            // Hugging Face style ids ("org/model") keep their slash, as servers route them that way.
+            String path = java.util.Arrays.stream(id.split("/", -1)).map(Call::segment)
+                    .collect(java.util.stream.Collectors.joining("/"));
+            return transport.send(Call.get("models/" + path), decoder(Model.class)).body();
         }
     }
 }

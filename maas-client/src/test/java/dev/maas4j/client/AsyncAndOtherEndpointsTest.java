@@ -133,6 +133,10 @@ class AsyncAndOtherEndpointsTest {
         assertEquals(List.of(Map.of("name", "basic-subscription")), llama.extra().get("subscriptions"));
         assertEquals(2, client.models().listAsync().join().data().size());
         assertEquals("openai", client.models().retrieve("gpt-4o-mini").ownedBy());
+        server.on("GET", "/v1/models/ibm-granite/granite-3.3-8b%20instruct", json(200,
+                "{\"id\":\"ibm-granite/granite-3.3-8b instruct\",\"object\":\"model\",\"created\":1,\"owned_by\":\"x\"}"));
+        assertEquals("ibm-granite/granite-3.3-8b instruct",
+                client.models().retrieve("ibm-granite/granite-3.3-8b instruct").id());
         assertEquals("GET", server.last().method());
     }
 
