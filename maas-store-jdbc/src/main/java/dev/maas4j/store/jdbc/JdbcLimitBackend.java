@@ -143,7 +143,7 @@ public final class JdbcLimitBackend implements LimitBackend, AutoCloseable {
     }
 
     private Entry create(String id, BucketConfiguration configuration, Duration idleTtl) {
-        BucketProxyManager.Key key = new BucketProxyManager.Key(id, Math.max(1, idleTtl.toMillis()));
+        BucketProxyManager.Key key = new BucketProxyManager.Key(id, Math.max(1, idleTtl.toMillis()), configuration);
         RemoteBucketBuilder<BucketProxyManager.Key> builder = proxies.builder();
         if (allowance > 0) {
             long capacity = configuration.getBandwidths()[0].getCapacity();

@@ -10,6 +10,8 @@ import io.github.bucket4j.distributed.proxy.generic.select_for_update.LockAndGet
 import io.github.bucket4j.distributed.proxy.generic.select_for_update.SelectForUpdateBasedTransaction;
 import io.github.bucket4j.distributed.remote.MutableBucketEntry;
 import io.github.bucket4j.distributed.remote.RemoteBucketState;
+import io.github.bucket4j.distributed.remote.commands.CreateInitialStateAndExecuteCommand;
+import io.github.bucket4j.distributed.remote.commands.GetAvailableTokensCommand;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -34,9 +36,37 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Thread-safe; each command borrows a connection from the data source.
  */
 public final class BucketProxyManager extends AbstractSelectForUpdateBasedProxyManager<BucketProxyManager.Key> {
-    /** A bucket's id and how long its row is kept after its last change. */
-    public record Key(String id, long idleTtlMillis) {
-        /** Equal ids are the same bucket, whatever the TTL. */
+    /**
+     * A bucket: its id, how long its row is kept after its last change, and the configuration a
+     * missing row is created with (updated when the limit changes). Equal ids are the same bucket.
+     */
+    public static final class Key {
+        private final String id;
+        private final long idleTtlMillis;
+        private volatile BucketConfiguration configuration;
+
+        /** A bucket created with {@code configuration} when its row is missing. */
+        public Key(String id, long idleTtlMillis, BucketConfiguration configuration) {
+            this.id = id;
+            this.idleTtlMillis = idleTtlMillis;
+            this.configuration = configuration;
+        }
+
+        /** The bucket's id. */
+        public String id() {
+            return id;
+        }
+
+        /** How long the row is kept after its last change. */
+        public long idleTtlMillis() {
+            return idleTtlMillis;
+        }
+
+        /** Sets the configuration a missing row is created with. */
+        public void configuration(BucketConfiguration value) {
+            configuration = value;
+        }
+
         @Override
         public boolean equals(Object o) {
             return o instanceof Key k && k.id.equals(id);
@@ -45,6 +75,11 @@ public final class BucketProxyManager extends AbstractSelectForUpdateBasedProxyM
         @Override
         public int hashCode() {
             return id.hashCode();
+        }
+
+        @Override
+        public String toString() {
+            return id;
         }
     }
 
@@ -92,6 +127,7 @@ public final class BucketProxyManager extends AbstractSelectForUpdateBasedProxyM
      * @return whether the stored configuration was changed
      */
     public boolean reconfigure(Key key, BucketConfiguration to) {
+        key.configuration(to);
         try (Connection c = connection()) {
             c.setAutoCommit(false);
             try {
@@ -147,6 +183,13 @@ public final class BucketProxyManager extends AbstractSelectForUpdateBasedProxyM
         } catch (SQLException e) {
             throw failed("delete expired limit buckets", e);
         }
+    }
+
+    private byte[] initialState(BucketConfiguration configuration) {
+        MutableBucketEntry entry = new MutableBucketEntry((RemoteBucketState) null);
+        new CreateInitialStateAndExecuteCommand<>(configuration, new GetAvailableTokensCommand())
+                .execute(entry, clock.currentTimeNanos());
+        return entry.getStateBytes(getClientSideConfig().getBackwardCompatibilityVersion());
     }
 
     private static long capacity(BucketConfiguration configuration) {
@@ -228,15 +271,23 @@ public final class BucketProxyManager extends AbstractSelectForUpdateBasedProxyM
             }
         }
 
+        /**
+         * Inserts the row with the bucket's initial state rather than bucket4j's empty one: a command
+         * that cannot initialise (a probe, a refund) then never finds the bucket missing, which
+         * bucket4j's batching would report as a failure to every command of the batch.
+         */
         @Override
         public boolean tryInsertEmptyData(Optional<Long> timeoutNanos) {
             String sql = db.dialect() == Dialect.POSTGRESQL
-                    ? "INSERT INTO maas_limit_bucket (id, state, expires_at) VALUES (?, NULL, NULL) ON CONFLICT (id) DO NOTHING"
-                    : "MERGE INTO maas_limit_bucket t USING (VALUES (CAST(? AS VARCHAR))) s(id) ON t.id = s.id"
-                    + " WHEN NOT MATCHED THEN INSERT (id, state, expires_at) VALUES (s.id, NULL, NULL)";
+                    ? "INSERT INTO maas_limit_bucket (id, state, expires_at) VALUES (?, ?, ?) ON CONFLICT (id) DO NOTHING"
+                    : "MERGE INTO maas_limit_bucket t USING (VALUES (CAST(? AS VARCHAR), CAST(? AS VARBINARY),"
+                    + " CAST(? AS BIGINT))) s(id, state, expires_at) ON t.id = s.id"
+                    + " WHEN NOT MATCHED THEN INSERT (id, state, expires_at) VALUES (s.id, s.state, s.expires_at)";
             try (PreparedStatement ps = connection.prepareStatement(sql)) {
                 ps.setQueryTimeout(queryTimeoutSeconds);
                 ps.setString(1, key.id());
+                ps.setBytes(2, initialState(key.configuration));
+                ps.setLong(3, TimeUnit.NANOSECONDS.toMillis(clock.currentTimeNanos()) + key.idleTtlMillis());
                 return ps.executeUpdate() > 0;
             } catch (SQLException e) {
                 if (StoreErrors.isUniqueViolation(e)) {

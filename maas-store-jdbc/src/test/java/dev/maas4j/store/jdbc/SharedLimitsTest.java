@@ -1,0 +1,194 @@
+package dev.maas4j.store.jdbc;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.maas4j.api.AuthPolicy;
+import dev.maas4j.api.DenialReason;
+import dev.maas4j.api.ManualTimeSource;
+import dev.maas4j.api.ModelPrice;
+import dev.maas4j.api.ModelRef;
+import dev.maas4j.api.RateLimit;
+import dev.maas4j.api.SubjectSet;
+import dev.maas4j.api.Subscription;
+import dev.maas4j.api.TokenUsage;
+import dev.maas4j.api.UsageDimension;
+import dev.maas4j.api.UsageQuery;
+import dev.maas4j.api.UsageTotals;
+import dev.maas4j.core.FailureMode;
+import dev.maas4j.core.Lease;
+import dev.maas4j.core.contract.TestData;
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+/** Limits shared by several engines on one real PostgreSQL. */
+class SharedLimitsTest {
+    private static final Instant START = Instant.parse("2026-03-02T10:00:00Z");
+
+    static void catalog(JdbcStore store, long tokensPerHour) {
+        store.putModel(ModelRef.builder("granite").price(ModelPrice.usd("0.15", "0.60")).build());
+        store.putPolicy(AuthPolicy.of("dev-access", SubjectSet.groups("dev"), "granite"));
+        store.putSubscription(Subscription.builder("free").owner(SubjectSet.groups("dev"))
+                .model("granite", RateLimit.of(tokensPerHour, "1h")).build());
+    }
+
+    @Test
+    void threeEnginesWithManyThreadsEachAdmitNoMoreThanTheQuotaAndTheLedgerEqualsTheReportedUsage()
+            throws Exception {
+        String url = PostgresServer.shared().newDatabase();
+        long quota = 20_000;
+        ManualTimeSource time = new ManualTimeSource(START); // one window for the whole run
+        List<Replica> replicas = new ArrayList<>();
+        try {
+            for (int i = 0; i < 3; i++) {
+                replicas.add(new Replica(url, time, FailureMode.FAIL_CLOSED, b -> { }));
+            }
+            catalog(replicas.get(0).store, quota);
+            TestData.awaitTrue("every replica sees the model", () -> replicas.stream()
+                    .allMatch(r -> r.engine.model("granite").isPresent()));
+            String key = replicas.get(0).newKey("alice");
+
+            int threadsPerEngine = 6;
+            int attemptsPerThread = 80;
+            AtomicLong admitted = new AtomicLong();
+            AtomicLong refused = new AtomicLong();
+            AtomicLong reportedTokens = new AtomicLong();
+            AtomicLong reportedPrompt = new AtomicLong();
+            AtomicLong reportedCompletion = new AtomicLong();
+            ExecutorService pool = Executors.newFixedThreadPool(3 * threadsPerEngine);
+            CountDownLatch go = new CountDownLatch(1);
+            List<Future<?>> futures = new ArrayList<>();
+            for (Replica replica : replicas) {
+                for (int t = 0; t < threadsPerEngine; t++) {
+                    futures.add(pool.submit(() -> {
+                        go.await();
+                        for (int i = 0; i < attemptsPerThread; i++) {
+                            try (Lease lease = replica.admit(key, "granite", 20, 60)) {
+                                if (!lease.allowed()) {
+                                    assertEquals(DenialReason.QUOTA_EXCEEDED,
+                                            lease.admission().denial().orElseThrow().reason());
+                                    refused.incrementAndGet();
+                                    continue;
+                                }
+                                admitted.incrementAndGet();
+                                long prompt = 20;
+                                long completion = ThreadLocalRandom.current().nextLong(0, 61);
+                                lease.complete(TokenUsage.reported(prompt, completion), 200);
+                                reportedTokens.addAndGet(prompt + completion);
+                                reportedPrompt.addAndGet(prompt);
+                                reportedCompletion.addAndGet(completion);
+                            }
+                        }
+                        return null;
+                    }));
+                }
+            }
+            long started = System.nanoTime();
+            go.countDown();
+            for (Future<?> f : futures) {
+                f.get(5, TimeUnit.MINUTES);
+            }
+            pool.shutdown();
+            long millis = (System.nanoTime() - started) / 1_000_000;
+            System.out.printf("3 engines x %d threads: %d admitted, %d refused, %d tokens reported, in %d ms%n",
+                    threadsPerEngine, admitted.get(), refused.get(), reportedTokens.get(), millis);
+
+            // WORST_CASE reserves prompt + max_tokens and the reported usage never exceeds it: the
+            // exact shared bucket admits at most the quota, with no bound to add
+            assertTrue(reportedTokens.get() <= quota, () -> reportedTokens.get() + " tokens over a quota of " + quota);
+            assertTrue(refused.get() > 0, "the quota was reached");
+            assertTrue(reportedTokens.get() > quota - 3 * threadsPerEngine * 80,
+                    () -> "the quota was used: " + reportedTokens.get());
+
+            for (Replica r : replicas) {
+                assertTrue(r.engine.flushUsage(Duration.ofSeconds(30)));
+            }
+            UsageTotals totals = replicas.get(1).store.totals(UsageQuery.between(START.minusSeconds(3600),
+                    START.plusSeconds(3600)).where(UsageDimension.MODEL, "granite"));
+            assertEquals(admitted.get(), totals.requests());
+            assertEquals(reportedPrompt.get(), totals.promptTokens());
+            assertEquals(reportedCompletion.get(), totals.completionTokens());
+            BigDecimal cost = ModelPrice.usd("0.15", "0.60").cost(reportedPrompt.get(), reportedCompletion.get());
+            assertEquals(0, cost.compareTo(totals.cost()), () -> cost + " != " + totals.cost());
+        } finally {
+            replicas.forEach(Replica::close);
+        }
+    }
+
+    @Test
+    void aChangedLimitKeepsWhatTheWindowConsumedOnEveryReplica() {
+        String url = PostgresServer.shared().newDatabase();
+        ManualTimeSource time = new ManualTimeSource(START);
+        try (Replica a = new Replica(url, time, FailureMode.FAIL_CLOSED, x -> { });
+             Replica b = new Replica(url, time, FailureMode.FAIL_CLOSED, x -> { })) {
+            // told after each engine's own listener, so a count here means the engine has refreshed
+            TestData.RecordingListener seenByA = new TestData.RecordingListener();
+            TestData.RecordingListener seenByB = new TestData.RecordingListener();
+            a.store.addListener(seenByA);
+            b.store.addListener(seenByB);
+            catalog(a.store, 1_000);
+            String key = a.newKey("alice");
+            TestData.awaitTrue("b sees the model", () -> b.engine.model("granite").isPresent());
+            try (Lease lease = a.admit(key, "granite", 300, 300)) {
+                assertTrue(lease.allowed());
+                lease.complete(TokenUsage.reported(300, 300), 200); // 600 of 1,000 used
+            }
+
+            int beforeA = seenByA.catalogChanges.get();
+            int beforeB = seenByB.catalogChanges.get();
+            a.store.putSubscription(Subscription.builder("free").owner(SubjectSet.groups("dev"))
+                    .model("granite", RateLimit.of(500, "1h")).build());
+            awaitBoth(seenByA, beforeA, seenByB, beforeB);
+            assertRefused(a.admit(key, "granite", 1, 1), "a: 600 used of a lowered 500");
+            assertRefused(b.admit(key, "granite", 1, 1), "b: 600 used of a lowered 500");
+
+            beforeA = seenByA.catalogChanges.get();
+            beforeB = seenByB.catalogChanges.get();
+            a.store.putSubscription(Subscription.builder("free").owner(SubjectSet.groups("dev"))
+                    .model("granite", RateLimit.of(1_200, "1h")).build());
+            awaitBoth(seenByA, beforeA, seenByB, beforeB);
+            try (Lease l = b.admit(key, "granite", 250, 250)) {
+                assertTrue(l.allowed(), "raised to 1,200: 600 are left");
+                l.complete(TokenUsage.reported(250, 250), 200);
+            }
+            assertRefused(a.admit(key, "granite", 60, 60), "600 + 500 used: 120 more would exceed 1,200");
+            try (Lease l = a.admit(key, "granite", 50, 50)) {
+                assertTrue(l.allowed(), "100 more fit exactly");
+                l.complete(TokenUsage.reported(50, 50), 200);
+            }
+
+            // the window is on the engines' clock: an hour later it is full again
+            time.advance(Duration.ofHours(1));
+            try (Lease l = b.admit(key, "granite", 600, 600)) {
+                assertTrue(l.allowed());
+                l.complete(TokenUsage.reported(600, 600), 200);
+            }
+            assertRefused(a.admit(key, "granite", 1, 0), "the new window is used up too");
+        }
+    }
+
+    private static void awaitBoth(TestData.RecordingListener a, int beforeA, TestData.RecordingListener b,
+                                  int beforeB) {
+        TestData.awaitTrue("both engines refreshed their catalog",
+                () -> a.catalogChanges.get() > beforeA && b.catalogChanges.get() > beforeB);
+    }
+
+    private static void assertRefused(Lease lease, String why) {
+        try (lease) {
+            assertFalse(lease.allowed(), why);
+            assertEquals(DenialReason.QUOTA_EXCEEDED, lease.admission().denial().orElseThrow().reason(), why);
+        }
+    }
+}
