@@ -1,0 +1,146 @@
+package dev.maas4j.servlet.management.internal;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.maas4j.api.AuditLog;
+import dev.maas4j.api.StoreException;
+import dev.maas4j.core.MaasEngine;
+import dev.maas4j.servlet.Caller;
+import dev.maas4j.servlet.IdentityResolver;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * The management API behind {@code ManagementServlet}: refuses API keys, resolves the caller,
+ * routes, and turns every failure into an OpenAI-style JSON error. Thread-safe.
+ */
+public final class ManagementApi {
+    private static final Logger LOG = LoggerFactory.getLogger(ManagementApi.class);
+    private static final String API_KEY_PREFIX = "sk-oai-";
+    /** Writes {@code "param": null} as OpenAI does, where the API's mapper leaves nulls out. */
+    private static final ObjectMapper ERRORS = new ObjectMapper();
+
+    private final MaasEngine engine;
+    private final IdentityResolver resolver;
+    private final Settings settings;
+    private final Router router = new Router();
+
+    /** An API over {@code engine}, with callers from {@code resolver}, changes recorded in {@code auditLog}. */
+    public ManagementApi(MaasEngine engine, IdentityResolver resolver, AuditLog auditLog, Settings settings) {
+        this.engine = engine;
+        this.resolver = resolver;
+        this.settings = settings;
+        Audit audit = new Audit(auditLog);
+        KeyResource keys = new KeyResource(engine, audit, settings);
+        keys.routes(router);
+        new UsageResource(engine, keys).routes(router);
+        new CatalogResource(engine, audit, settings, engine.timeSource().now().getEpochSecond()).routes(router);
+        new AuditResource(audit).routes(router);
+    }
+
+    /** Handles one request; never throws for a request the API refuses. */
+    public void handle(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        String path = request.getPathInfo() == null ? "/" : request.getPathInfo();
+        response.setHeader("x-request-id", requestId(request));
+        try {
+            if (presentsApiKey(request)) {
+                throw ApiException.unauthenticated("api_key_not_accepted",
+                        "API keys (sk-oai-...) are not accepted on the management API: authenticate with a"
+                                + " management credential (your identity provider's login or a management token)");
+            }
+            Optional<Caller> caller;
+            try {
+                caller = resolver.resolve(request);
+            } catch (RuntimeException e) {
+                LOG.warn("identity resolution failed for {} {}: {}", request.getMethod(), path, e.toString());
+                response.setHeader("Retry-After", "1");
+                throw ApiException.of(503, "identity_unavailable",
+                        "the caller's identity could not be established now, try again later");
+            }
+            if (caller.isEmpty()) {
+                response.setHeader("WWW-Authenticate", "Bearer realm=\"maas-api\"");
+                throw ApiException.unauthenticated("missing_credentials",
+                        "authentication required: send a management credential");
+            }
+            Router.Match match = router.match(request.getMethod(), path);
+            Call call = new Call(request, response, caller.get(), engine.timeSource().now(), match.variables(),
+                    settings.maxBodyBytes());
+            match.handler().handle(call);
+        } catch (ApiException e) {
+            error(response, e);
+        } catch (StoreException e) {
+            LOG.warn("store failure on {} {}: {}", request.getMethod(), path, e.getMessage());
+            response.setHeader("Retry-After", "1");
+            error(response, ApiException.of(503, "store_unavailable", "a store is unavailable, try again later"));
+        } catch (RuntimeException e) {
+            LOG.error("management request {} {} failed", request.getMethod(), path, e);
+            error(response, ApiException.of(500, "internal_error", "internal error"));
+        }
+    }
+
+    /** The caller's {@code x-request-id} if it is a sane token (echoed into a header), else a new one. */
+    private static String requestId(HttpServletRequest request) {
+        String given = request.getHeader("x-request-id");
+        if (given != null && !given.isEmpty() && given.length() <= 128
+                && given.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
+            return given;
+        }
+        return UUID.randomUUID().toString();
+    }
+
+    /** An API key in {@code Authorization: Bearer}, HTTP Basic, or {@code x-api-key}, which is never acceptable here. */
+    private static boolean presentsApiKey(HttpServletRequest request) {
+        if (request.getHeader("x-api-key") != null || request.getHeader("api-key") != null) {
+            return true;
+        }
+        String authorization = request.getHeader("Authorization");
+        if (authorization == null) {
+            return false;
+        }
+        String value = authorization.strip();
+        if (value.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            return value.substring(7).strip().startsWith(API_KEY_PREFIX);
+        }
+        if (value.regionMatches(true, 0, "Basic ", 0, 6)) {
+            try {
+                String decoded = new String(Base64.getDecoder().decode(value.substring(6).strip()),
+                        StandardCharsets.UTF_8);
+                return decoded.substring(decoded.indexOf(':') + 1).startsWith(API_KEY_PREFIX);
+            } catch (IllegalArgumentException e) {
+                return false;
+            }
+        }
+        return false;
+    }
+
+    private static void error(HttpServletResponse response, ApiException e) throws IOException {
+        if (response.isCommitted()) {
+            LOG.debug("cannot answer {} after the response started: {}", e.status(), e.getMessage());
+            return;
+        }
+        response.resetBuffer();
+        response.setStatus(e.status());
+        e.allow().ifPresent(allow -> response.setHeader("Allow", allow));
+        response.setContentType("application/json");
+        response.setCharacterEncoding("UTF-8");
+        response.setHeader("Cache-Control", "no-store");
+        Map<String, Object> error = new LinkedHashMap<>();
+        error.put("message", e.getMessage());
+        error.put("type", e.type());
+        error.put("param", e.param().orElse(null));
+        error.put("code", e.code());
+        Map<String, Object> body = Map.of("error", error);
+        byte[] bytes = ERRORS.writeValueAsBytes(body);
+        response.setContentLength(bytes.length);
+        response.getOutputStream().write(bytes);
+    }
+}
