@@ -12,9 +12,7 @@ import dev.maas4j.store.k8s.internal.ResourceKind;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -34,29 +32,17 @@ class InvalidResourcesTest {
                 tokenRateLimits: [{limit: 100, window: WINDOW}]
             """;
 
-    private static MockCluster cluster;
+    private MockCluster cluster;
     private KubernetesCatalogStore catalog;
-
-    @BeforeAll
-    static void startServer() {
-        cluster = new MockCluster();
-    }
-
-    @AfterAll
-    static void stopServer() {
-        cluster.close();
-    }
 
     @BeforeEach
     void start() {
-        cluster.reset().withSamples();
+        cluster = new MockCluster().withSamples();
     }
 
     @AfterEach
     void stop() {
-        if (catalog != null) {
-            catalog.close();
-        }
+        cluster.close();
     }
 
     private Rejection rejection(String name) {
@@ -78,7 +64,7 @@ class InvalidResourcesTest {
                 "subscription-limit-not-a-number", "policy-without-subjects", "model-without-kind")
                 .forEach(f -> cluster.applyFile("invalid/" + f + ".yaml"));
 
-        catalog = cluster.store().build();
+        catalog = cluster.store();
 
         assertSamplesIntact();
         assertEquals(6, catalog.rejections().size(), catalog.rejections().toString());
@@ -102,7 +88,7 @@ class InvalidResourcesTest {
     @Test
     void aLimitOfZeroDoesNotTakeOverAliceWithItsHigherPriority() {
         cluster.applyFile("invalid/subscription-limit-zero.yaml");
-        catalog = cluster.store().build();
+        catalog = cluster.store();
 
         assertEquals(Optional.empty(), catalog.findSubscription("zero-limit"));
         assertEquals(List.of("premium-simulator-subscription"),
@@ -111,7 +97,7 @@ class InvalidResourcesTest {
 
     @Test
     void aValidResourceMadeInvalidIsDroppedAloneAndComesBackWhenFixed() {
-        catalog = cluster.store().build();
+        catalog = cluster.store();
 
         cluster.replaceSpec(ResourceKind.SUBSCRIPTION, GOVERNANCE_NS, "simulator-subscription", SIMULATOR_SPEC
                 .replace("WINDOW", "1d"));
@@ -132,7 +118,7 @@ class InvalidResourcesTest {
 
     @Test
     void invalidResourcesAddedLaterAreRejectedWhileTheCatalogKeepsWorking() {
-        catalog = cluster.store().build();
+        catalog = cluster.store();
 
         cluster.applyFile("invalid/subscription-window-in-days.yaml");
         cluster.applyFile("invalid/model-without-kind.yaml");
@@ -151,7 +137,7 @@ class InvalidResourcesTest {
                 spec:
                   modelRef: {kind: ExternalModel, name: copy}
                 """);
-        catalog = cluster.store().build();
+        catalog = cluster.store();
 
         assertEquals("llm", catalog.findModel(PREMIUM_MODEL).orElseThrow().namespace());
         Rejection duplicate = rejection(PREMIUM_MODEL);

@@ -42,6 +42,7 @@ final class MockCluster implements AutoCloseable {
 
     final KubernetesMockServer server;
     final KubernetesClient client;
+    private final List<AutoCloseable> closeAfterServer = new java.util.ArrayList<>();
 
     MockCluster() {
         Map<ServerRequest, Queue<ServerResponse>> responses = new HashMap<>();
@@ -111,14 +112,6 @@ final class MockCluster implements AutoCloseable {
                 .patch(PatchContext.of(PatchType.JSON_MERGE), json);
     }
 
-    /** Deletes every MaaS resource and Secret, so one server can serve a whole test class. */
-    MockCluster reset() {
-        for (ResourceKind kind : ResourceKind.values()) {
-            client.genericKubernetesResources(kind.context()).inAnyNamespace().delete();
-        }
-        client.secrets().inAnyNamespace().delete();
-        return this;
-    }
 
     /** A JSON merge patch of the status subresource, as a controller writes it. */
     void patchStatus(ResourceKind kind, String namespace, String name, String json) {
@@ -138,10 +131,30 @@ final class MockCluster implements AutoCloseable {
                 .withNamespace(namespace).endMetadata().withData(data).build()).create();
     }
 
-    /** A store over this cluster watching the samples' namespaces. */
-    KubernetesCatalogStore.Builder store() {
+    /** A builder for a store over this cluster watching the samples' namespaces. */
+    KubernetesCatalogStore.Builder storeBuilder() {
         return KubernetesCatalogStore.builder(client).namespaces(MODELS_NS, GOVERNANCE_NS)
                 .startTimeout(Duration.ofSeconds(10));
+    }
+
+    /** A started store with default settings, closed with the cluster. */
+    KubernetesCatalogStore store() {
+        return closeWithCluster(storeBuilder().build());
+    }
+
+    /** A started store with these settings, closed with the cluster. */
+    KubernetesCatalogStore store(UnaryOperator<KubernetesCatalogStore.Builder> settings) {
+        return closeWithCluster(settings.apply(storeBuilder()).build());
+    }
+
+    /**
+     * Closes {@code closeable} after the server stops. The mock server blocks its event loop for up to
+     * a minute when a client closes a watch (WatchEventsListener.onClosed awaits its executor there),
+     * so stores are closed only once the server is gone.
+     */
+    <T extends AutoCloseable> T closeWithCluster(T closeable) {
+        closeAfterServer.add(closeable);
+        return closeable;
     }
 
     static InputStream resource(String path) {
@@ -170,7 +183,14 @@ final class MockCluster implements AutoCloseable {
 
     @Override
     public void close() {
-        client.close();
         server.destroy();
+        for (AutoCloseable closeable : closeAfterServer) {
+            try {
+                closeable.close();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        client.close();
     }
 }

@@ -20,9 +20,7 @@ import dev.maas4j.core.MaasEngine;
 import dev.maas4j.core.ReservationStrategy;
 import dev.maas4j.store.k8s.internal.ResourceKind;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -34,26 +32,16 @@ import org.junit.jupiter.api.Test;
 class SamplesAdmissionTest {
     private static final Duration WITHIN = Duration.ofSeconds(1);
 
-    private static MockCluster cluster;
+    private MockCluster cluster;
     private KubernetesCatalogStore catalog;
     private MaasEngine engine;
     private String alice;   // premium-user
     private String bob;     // authenticated only
 
-    @BeforeAll
-    static void startServer() {
-        cluster = new MockCluster();
-    }
-
-    @AfterAll
-    static void stopServer() {
-        cluster.close();
-    }
-
     @BeforeEach
     void start() {
-        cluster.reset().withSamples();
-        catalog = cluster.store().build();
+        cluster = new MockCluster().withSamples();
+        catalog = cluster.store();
         InMemoryStore keys = new InMemoryStore()
                 .setGroups("alice", "system:authenticated", "premium-user")
                 .setGroups("bob", "system:authenticated");
@@ -67,7 +55,7 @@ class SamplesAdmissionTest {
     @AfterEach
     void stop() {
         engine.close();
-        catalog.close();
+        cluster.close();
     }
 
     private Lease admit(String key, String model, long tokens) {

@@ -30,8 +30,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -77,6 +78,8 @@ public final class CatalogWatcher implements AutoCloseable {
     /** Models whose credentials must be read again (a resync passed); added by informer threads. */
     private final Set<String> reread = ConcurrentHashMap.newKeySet();
     private volatile CatalogSnapshot snapshot = CatalogSnapshot.EMPTY;
+    /** Set once every informer has listed: before that a rebuild would publish a partial catalog. */
+    private volatile boolean synced;
     private volatile boolean closed;
 
     // worker thread only
@@ -111,11 +114,14 @@ public final class CatalogWatcher implements AutoCloseable {
         this.mapper = mapper;
         this.statusWriter = statusWriter;
         this.debounceMillis = debounce.toMillis();
-        this.worker = Executors.newSingleThreadScheduledExecutor(r -> {
+        ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, r -> {
             Thread thread = new Thread(r, "maas4j-k8s-catalog");
             thread.setDaemon(true);
             return thread;
         });
+        // close() waits for a running rebuild, not for delayed retries
+        executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+        this.worker = executor;
         for (ResourceKind kind : ResourceKind.values()) {
             judged.put(kind, new HashMap<>());
             List<SharedIndexInformer<GenericKubernetesResource>> list = new ArrayList<>();
@@ -159,6 +165,8 @@ public final class CatalogWatcher implements AutoCloseable {
         try {
             CompletableFuture.allOf(started.toArray(CompletableFuture[]::new))
                     .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            // events from here on schedule rebuilds; those before are covered by this first one
+            synced = true;
             worker.submit(this::rebuild).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
             close();
@@ -200,11 +208,20 @@ public final class CatalogWatcher implements AutoCloseable {
         return keys;
     }
 
+    /** Stops the informers and waits (briefly) for a rebuild in progress, so none runs after this returns. */
     @Override
     public void close() {
         closed = true;
         informers.values().forEach(list -> list.forEach(SharedIndexInformer::stop));
-        worker.shutdownNow();
+        worker.shutdown();
+        try {
+            if (!worker.awaitTermination(2, TimeUnit.SECONDS)) {
+                worker.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            worker.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
     }
 
     // ------------------------------------------------------------------------------ events
@@ -238,10 +255,10 @@ public final class CatalogWatcher implements AutoCloseable {
     }
 
     private void requestRebuild() {
-        if (!closed && rebuildScheduled.compareAndSet(false, true)) {
+        if (synced && !closed && rebuildScheduled.compareAndSet(false, true)) {
             try {
                 worker.schedule(this::rebuild, debounceMillis, TimeUnit.MILLISECONDS);
-            } catch (java.util.concurrent.RejectedExecutionException e) {
+            } catch (RejectedExecutionException e) {
                 // closing
             }
         }
@@ -265,7 +282,11 @@ public final class CatalogWatcher implements AutoCloseable {
 
     private void scheduleRetry() {
         if (!closed) {
-            worker.schedule(this::requestRebuild, RETRY.toMillis(), TimeUnit.MILLISECONDS);
+            try {
+                worker.schedule(this::requestRebuild, RETRY.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (RejectedExecutionException e) {
+                // closing
+            }
         }
     }
 
@@ -325,7 +346,7 @@ public final class CatalogWatcher implements AutoCloseable {
                 }
             }
         }
-        if (statusWriter != null) {
+        if (statusWriter != null && !closed) {
             // after the listeners: the engine's view matters more than the status a person reads
             for (Item item : resolved) {
                 statusWriter.write(item.kind(), item.resource(), item.outcome());

@@ -126,6 +126,12 @@ public final class StatusWriter {
             }
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot serialize a status patch", e);
+        } catch (RuntimeException e) {
+            // a status is informational: failing to write one must not stop the others or the catalog
+            String failure = e.getClass().getSimpleName();
+            if (!failure.equals(failures.put(key, failure))) {
+                log.warn("could not write the status of {}: {}", key, e.toString());
+            }
         }
     }
 
