@@ -83,6 +83,9 @@ class ManagementErrorsTest {
         ManagementFixture.Response truncated = f.post("/api-keys", ALICE, "{\"name\":");
         assertEquals("malformed_json", truncated.json().at("/error/code").asText());
         assertTrue(truncated.message().startsWith("malformed JSON at line 1"), truncated::toString);
+        ManagementFixture.Response pasted = f.post("/api-keys", ALICE, "{\"name\": sk-oai-NotQuotedButSecret_abcdefghijkl}");
+        assertEquals(400, pasted.status());
+        assertTrue(!pasted.body().contains("NotQuotedButSecret"), "a pasted secret is not echoed: " + pasted);
     }
 
     @Test

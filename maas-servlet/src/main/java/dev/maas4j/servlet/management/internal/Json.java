@@ -85,9 +85,12 @@ public final class Json {
             throw ApiException.invalid(path(e), path(e) + ": " + reason);
         } catch (JsonProcessingException e) {
             var location = e.getLocation();
+            // Jackson quotes the offending token: a long one may be a pasted secret, and this message
+            // also reaches the audit log, so long quoted text is elided
+            String detail = String.valueOf(e.getOriginalMessage()).replaceAll("'[^']{17,}'", "'…'");
             throw ApiException.badRequest("malformed_json", "malformed JSON"
                     + (location == null ? "" : " at line " + location.getLineNr() + ", column " + location.getColumnNr())
-                    + ": " + e.getOriginalMessage());
+                    + ": " + detail);
         } catch (IOException e) {
             throw ApiException.badRequest("malformed_json", "the request body could not be read");
         }
