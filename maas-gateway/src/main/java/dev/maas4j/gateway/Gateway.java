@@ -84,16 +84,18 @@ public final class Gateway implements AutoCloseable {
     private final URI baseUri;
     private final Optional<String> demoKey;
     private final String adminToken;
+    private final Optional<KubernetesCatalog> kubernetes;
     private boolean closed;
 
     private Gateway(Server server, MaasEngine engine, InMemoryStore store, URI baseUri, Optional<String> demoKey,
-                    String adminToken) {
+                    String adminToken, Optional<KubernetesCatalog> kubernetes) {
         this.server = server;
         this.engine = engine;
         this.store = store;
         this.baseUri = baseUri;
         this.demoKey = demoKey;
         this.adminToken = adminToken;
+        this.kubernetes = kubernetes;
     }
 
     /** Starts the gateway from {@code args[0]} or {@code MAAS_CONFIG}, and runs until the JVM is stopped. */
@@ -115,8 +117,22 @@ public final class Gateway implements AutoCloseable {
     public static Gateway start(GatewayConfig config, PrintStream console) throws Exception {
         InMemoryStore store = new InMemoryStore();
         config.users().forEach((user, groups) -> store.setGroups(user, Set.copyOf(groups)));
+        // with a kubernetes section the catalog is Open Data Hub's custom resources; keys and usage stay here
+        Optional<KubernetesCatalog> kubernetes = config.kubernetes() == null ? Optional.empty()
+                : Optional.of(KubernetesCatalog.open(config));
+        try {
+            return start(config, console, store, kubernetes);
+        } catch (Exception | Error e) {
+            kubernetes.ifPresent(KubernetesCatalog::close);
+            throw e;
+        }
+    }
+
+    private static Gateway start(GatewayConfig config, PrintStream console, InMemoryStore store,
+                                 Optional<KubernetesCatalog> kubernetes) throws Exception {
         MaasEngine.Builder builder = MaasEngine.builder()
-                .keyStore(store).catalogStore(store).ledger(store)
+                .keyStore(store).ledger(store)
+                .catalogStore(kubernetes.<dev.maas4j.api.CatalogStore>map(KubernetesCatalog::store).orElse(store))
                 .directory(withAllUsersGroup(store))
                 .reservationStrategy(ReservationStrategy.valueOf(config.engine().reservationStrategy()
                         .toUpperCase(java.util.Locale.ROOT)))
@@ -130,13 +146,14 @@ public final class Gateway implements AutoCloseable {
             builder.maxKeyLifetime(GatewayConfig.duration(config.engine().maxKeyLifetime(),
                     "engine.maxKeyLifetime"));
         }
-        if (config.demo().enabled()) {
+        boolean demo = config.demo().enabled() && kubernetes.isEmpty();
+        if (demo) {
             publishDemo(store);
         }
         publishCatalog(store, config);
         MaasEngine engine = builder.build();
         try {
-            return startServer(config, store, engine, console);
+            return startServer(config, store, engine, console, demo, kubernetes);
         } catch (Exception | Error e) {
             engine.close();
             throw e;
@@ -144,7 +161,8 @@ public final class Gateway implements AutoCloseable {
     }
 
     private static Gateway startServer(GatewayConfig config, InMemoryStore store, MaasEngine engine,
-                                       PrintStream console) throws Exception {
+                                       PrintStream console, boolean demo,
+                                       Optional<KubernetesCatalog> kubernetes) throws Exception {
         Server server = new Server();
         server.setStopTimeout(10_000);
         ServerConnector connector = new ServerConnector(server);
@@ -188,12 +206,12 @@ public final class Gateway implements AutoCloseable {
         URI base = URI.create("http://" + (host.contains(":") ? "[" + host + "]" : host) + ":"
                 + connector.getLocalPort());
         Optional<String> demoKey = Optional.empty();
-        if (config.demo().enabled() && config.demo().printKey()) {
+        if (demo && config.demo().printKey()) {
             CreatedKey created = engine.createKey(KeyRequest.builder(Subject.user("demo"), "demo key")
                     .description("created at start for the demo model").build());
             demoKey = Optional.of(created.secret().reveal());
         }
-        Gateway gateway = new Gateway(server, engine, store, base, demoKey, adminToken);
+        Gateway gateway = new Gateway(server, engine, store, base, demoKey, adminToken, kubernetes);
         gateway.announce(console, config.admin().token() == null);
         return gateway;
     }
@@ -226,7 +244,7 @@ public final class Gateway implements AutoCloseable {
         return engine;
     }
 
-    /** The in-memory store holding keys, catalog and usage. */
+    /** The in-memory store holding keys and usage, and the catalog unless it comes from Kubernetes. */
     public InMemoryStore store() {
         return store;
     }
@@ -254,6 +272,7 @@ public final class Gateway implements AutoCloseable {
             log.warn("stopping Jetty failed: {}", e.toString());
         } finally {
             engine.close();
+            kubernetes.ifPresent(KubernetesCatalog::close);
             log.info("maas4j gateway stopped; usage flushed");
         }
     }

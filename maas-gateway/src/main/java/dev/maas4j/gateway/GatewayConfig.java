@@ -37,10 +37,13 @@ import java.util.regex.Pattern;
  *     models: [{name: granite, tokenRateLimits: [{limit: 100000, window: 1m}]}]
  * }</pre>
  *
+ * <p>With a {@code kubernetes} section the models, subscriptions and policies come from Open Data
+ * Hub's MaaS custom resources instead of the file ({@link Kubernetes}).
+ *
  * <p>Environment overrides: {@code MAAS_HOST}, {@code MAAS_PORT}, {@code MAAS_MAX_BODY_BYTES},
  * {@code MAAS_DEMO} ({@code true}/{@code false}), {@code MAAS_ADMIN_TOKEN},
- * {@code MAAS_SERVER_SECRET}, {@code MAAS_RESERVATION_STRATEGY}; {@code MAAS_CONFIG} names the
- * file. Upstream credentials are never written in the file: a model names the environment
+ * {@code MAAS_SERVER_SECRET}, {@code MAAS_RESERVATION_STRATEGY}, {@code MAAS_K8S_NAMESPACES}
+ * (comma-separated; turns the Kubernetes catalog on); {@code MAAS_CONFIG} names the file. Upstream credentials are never written in the file: a model names the environment
  * variable holding its credential ({@code upstreamCredentialEnv}).
  *
  * @param server        listen address and request limits
@@ -53,11 +56,12 @@ import java.util.regex.Pattern;
  * @param policies      the auth policies
  * @param users         users and their groups
  * @param budgets       user and group budgets
+ * @param kubernetes    where to read the catalog from Kubernetes, or {@code null} to read it from this file
  */
 @JsonIgnoreProperties(ignoreUnknown = false)
 public record GatewayConfig(Server server, Upstream upstream, Engine engine, Admin admin, Demo demo,
                             List<Model> models, List<SubscriptionConfig> subscriptions, List<Policy> policies,
-                            Map<String, List<String>> users, Budgets budgets) {
+                            Map<String, List<String>> users, Budgets budgets, Kubernetes kubernetes) {
 
     /** The group every user belongs to, as in Kubernetes; policies may grant models to it. */
     public static final String ALL_USERS_GROUP = "system:authenticated";
@@ -78,7 +82,7 @@ public record GatewayConfig(Server server, Upstream upstream, Engine engine, Adm
 
     /** The defaults: nothing configured. */
     public static GatewayConfig defaults() {
-        return new GatewayConfig(null, null, null, null, null, null, null, null, null, null);
+        return new GatewayConfig(null, null, null, null, null, null, null, null, null, null, null);
     }
 
     /**
@@ -116,7 +120,15 @@ public record GatewayConfig(Server server, Upstream upstream, Engine engine, Adm
         Admin a = new Admin(env.getOrDefault("MAAS_ADMIN_TOKEN", admin.token()), admin.user());
         Demo d = new Demo(env.containsKey("MAAS_DEMO") ? Boolean.valueOf(env.get("MAAS_DEMO")) : demo.enabled(),
                 demo.tokenDelay(), demo.printKey());
-        return new GatewayConfig(s, upstream, e, a, d, models, subscriptions, policies, users, budgets);
+        Kubernetes k = kubernetes;
+        if (env.containsKey("MAAS_K8S_NAMESPACES")) {
+            List<String> namespaces = List.of(env.get("MAAS_K8S_NAMESPACES").split("\\s*,\\s*"));
+            k = kubernetes == null ? new Kubernetes(namespaces, null, null, null, null, null, null)
+                    : new Kubernetes(namespaces, kubernetes.allNamespaces(), kubernetes.kubeconfig(),
+                    kubernetes.context(), kubernetes.resyncPeriod(), kubernetes.statusWriteBack(),
+                    kubernetes.requireReadyPhase());
+        }
+        return new GatewayConfig(s, upstream, e, a, d, models, subscriptions, policies, users, budgets, k);
     }
 
     /** Parses {@code 250ms}, {@code 5s}, {@code 10m}, {@code 1h}, {@code 30d}. */
@@ -360,6 +372,41 @@ public record GatewayConfig(Server server, Upstream upstream, Engine engine, Adm
         public Budgets {
             users = users != null ? Map.copyOf(users) : Map.of();
             groups = groups != null ? Map.copyOf(groups) : Map.of();
+        }
+    }
+
+    /**
+     * The catalog from Open Data Hub's {@code MaaSModelRef}, {@code MaaSSubscription} and
+     * {@code MaaSAuthPolicy} custom resources (module maas-store-k8s). The file's {@code models},
+     * {@code subscriptions} and {@code policies} must then be empty, and the demo model is not
+     * published; keys, usage, users and budgets stay as configured.
+     *
+     * <pre>{@code
+     * kubernetes:
+     *   namespaces: [llm, models-as-a-service]   # MAAS_K8S_NAMESPACES
+     *   kubeconfig: /etc/maas/kubeconfig         # default: the pod's service account, else $KUBECONFIG or ~/.kube/config
+     * }</pre>
+     *
+     * @param namespaces        the namespaces watched (default: the client's, i.e. the pod's namespace)
+     * @param allNamespaces     watch every namespace instead (needs a ClusterRole binding)
+     * @param kubeconfig        a kubeconfig file (default: in-cluster service account, else {@code $KUBECONFIG}
+     *                          or {@code ~/.kube/config})
+     * @param context           the kubeconfig context (default: its current context)
+     * @param resyncPeriod      how often the informers resync and credentials Secrets are re-read, e.g.
+     *                          {@code 5m} (default)
+     * @param statusWriteBack   write {@code status.phase} and a condition back (default false)
+     * @param requireReadyPhase serve a model only when its {@code status.phase} is {@code Ready} (default false)
+     */
+    @JsonIgnoreProperties(ignoreUnknown = false)
+    public record Kubernetes(List<String> namespaces, Boolean allNamespaces, String kubeconfig, String context,
+                             String resyncPeriod, Boolean statusWriteBack, Boolean requireReadyPhase) {
+        /** Fills in the defaults. */
+        public Kubernetes {
+            namespaces = namespaces != null ? List.copyOf(namespaces) : List.of();
+            allNamespaces = allNamespaces != null && allNamespaces;
+            resyncPeriod = resyncPeriod != null ? resyncPeriod : "5m";
+            statusWriteBack = statusWriteBack != null && statusWriteBack;
+            requireReadyPhase = requireReadyPhase != null && requireReadyPhase;
         }
     }
 }
