@@ -22,7 +22,12 @@ import dev.maas4j.core.InMemoryStore;
 import dev.maas4j.core.KeyRequest;
 import dev.maas4j.core.MaasEngine;
 import dev.maas4j.core.ReservationStrategy;
+import dev.maas4j.core.InMemoryAuditLog;
+import dev.maas4j.servlet.BearerTokenResolver;
+import dev.maas4j.servlet.Caller;
+import dev.maas4j.servlet.ManagementServlet;
 import dev.maas4j.servlet.MaasFilter;
+import dev.maas4j.servlet.Role;
 import dev.maas4j.servlet.MaasProxyServlet;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.http.HttpServlet;
@@ -194,11 +199,17 @@ public final class Gateway implements AutoCloseable {
 
         String adminToken = config.admin().token() != null ? config.admin().token() : generateToken();
         List<ContextHandler> contexts = new ArrayList<>(List.of(health, models));
-        // TODO(management): mount dev.maas4j.servlet.ManagementServlet at /maas-api/v1/* once it lands in
-        //  maas-servlet, with the bootstrap admin (config.admin().user(), adminToken) as a configured bearer token:
-        //      ServletContextHandler management = new ServletContextHandler("/maas-api");
-        //      management.addServlet(new ServletHolder(ManagementServlet.builder(engine)...build()), "/v1/*");
-        //      contexts.add(0, management);
+        // the management API authenticates the bootstrap admin by a bearer token kept only as a hash;
+        // API keys are refused there
+        BearerTokenResolver tokens = BearerTokenResolver.builder()
+                .addToken(adminToken, Caller.of(config.admin().user(), Set.of(), Role.ADMIN))
+                .build();
+        ServletContextHandler management = new ServletContextHandler("/maas-api");
+        management.addServlet(new ServletHolder("management", ManagementServlet.builder(engine)
+                .identityResolver(tokens)
+                .auditLog(new InMemoryAuditLog(10_000))
+                .build()), "/v1/*");
+        contexts.add(0, management);
         server.setHandler(new ContextHandlerCollection(contexts.toArray(ContextHandler[]::new)));
         server.start();
 

@@ -40,6 +40,28 @@ class GatewayTest {
     }
 
     @Test
+    void anAdminCreatesAKeyOnTheManagementApiAndTheKeyCallsTheDemoModel() throws Exception {
+        try (Gateway gateway = Gateway.start(onFreePort("{}"), new PrintStream(OutputStream.nullOutputStream()))) {
+            URI keys = gateway.baseUri().resolve("/maas-api/v1/api-keys");
+            String admin = gateway.adminToken().reveal();
+            HttpResponse<String> created = http.send(HttpRequest.newBuilder(keys)
+                    .header("Authorization", "Bearer " + admin).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"laptop\",\"expiresIn\":\"30d\"}"))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(201, created.statusCode(), created.body());
+            String key = JSON.readTree(created.body()).path("key").asText();
+            assertTrue(key.startsWith("sk-oai-"), created.body());
+
+            String chat = "{\"model\":\"demo-echo\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+            assertEquals(200, post(gateway.baseUri(), key, chat).statusCode());
+
+            HttpResponse<String> withApiKey = http.send(HttpRequest.newBuilder(keys)
+                    .header("Authorization", "Bearer " + key).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(401, withApiKey.statusCode(), "an API key is never accepted on the management API");
+        }
+    }
+
+    @Test
     void theDemoModelAnswersLikeOpenAIStreamedAndNotAndItsUsageIsRecorded() throws Exception {
         ByteArrayOutputStream console = new ByteArrayOutputStream();
         try (Gateway gateway = Gateway.start(onFreePort("{}"), new PrintStream(console, true, StandardCharsets.UTF_8))) {
