@@ -327,8 +327,13 @@ public final class ResourceMapper {
                 for (int i = 0; i < spec.modelRefs().size(); i++) {
                     String path = "spec.modelRefs[" + i + "]";
                     ModelReference ref = spec.modelRefs().get(i);
-                    if (v.required(path, ref) && v.length(path + ".name", ref.name(), 1, 63)
-                            & v.length(path + ".namespace", ref.namespace(), 1, 63)) {
+                    if (!v.required(path, ref)) {
+                        continue;
+                    }
+                    // both checked, so that one log line names every bad field
+                    boolean nameOk = v.length(path + ".name", ref.name(), 1, 63);
+                    boolean namespaceOk = v.length(path + ".namespace", ref.namespace(), 1, 63);
+                    if (nameOk && namespaceOk) {
                         refs.add(new dev.maas4j.api.ModelReference(ref.name(), ref.namespace()));
                     }
                 }

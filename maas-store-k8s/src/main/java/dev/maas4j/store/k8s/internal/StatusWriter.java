@@ -147,7 +147,6 @@ public final class StatusWriter {
         return observed instanceof Number n && n.longValue() == generation;
     }
 
-    @SuppressWarnings("unchecked")
     private static Map<String, Object> asMap(Object value) {
         if (value instanceof Map<?, ?> map) {
             Map<String, Object> copy = new LinkedHashMap<>();
