@@ -48,7 +48,9 @@ class ManagementApiKeysTest {
         String secret = body.get("key").asText();
         String id = body.get("id").asText();
         assertTrue(secret.startsWith("sk-oai-" + id + "_"), secret);
-        assertTrue(body.get("keyPrefix").asText().startsWith("sk-oai-"));
+        assertTrue(secret.startsWith(body.get("keyPrefix").asText()), "keyPrefix is the key's start: " + body);
+        assertTrue(body.get("keyPrefix").asText().length() > "sk-oai-".length(), body::toString);
+        assertEquals(body.get("keyPrefix").asText(), f.get("/api-keys/" + id, ALICE).json().get("keyPrefix").asText());
         assertEquals("ci", body.get("name").asText());
         assertEquals("premium", body.get("subscription").asText());
         assertEquals(START.toString(), body.get("createdAt").asText());

@@ -104,7 +104,7 @@ final class KeyResource {
             key.expiresAt().ifPresent(t -> details.put("expiresAt", t.toString()));
             audit.record(call, "api_key.create", "api_key/" + key.id(), Audit.SUCCESS, details);
             KeyJson.Key v = view(key, call.now);
-            call.json(201, new KeyJson.Created(created.secret().reveal(), key.displayPrefix(), key.id(), key.name(),
+            call.json(201, new KeyJson.Created(created.secret().reveal(), keyPrefix(key), key.id(), key.name(),
                     key.subscription().orElse(null), Text.instant(key.createdAt()), Text.instant(key.expiresAt()),
                     ephemeral(key), key.description().isEmpty() ? null : key.description(), v.models(), v.limits(),
                     v.labels()));
@@ -658,8 +658,17 @@ final class KeyResource {
                 key.owner().name(), ownerType(key.owner().type()), key.subscription().orElse(null), groups(key),
                 Text.instant(key.createdAt()), Text.instant(key.expiresAt()),
                 key.status(now).name().toLowerCase(Locale.ROOT), Text.instant(key.lastUsedAt()), ephemeral(key),
-                key.displayPrefix(), key.limits().isEmpty() ? null : limitsView(key.limits()),
+                keyPrefix(key), key.limits().isEmpty() ? null : limitsView(key.limits()),
                 labels.isEmpty() ? null : labels, Text.instant(key.revokedAt()), models.isEmpty() ? null : models);
+    }
+
+    /**
+     * {@code keyPrefix}: the start of the key itself ({@code sk-oai-Ab3x}, as in ODH), so that a UI can
+     * match it against a key; the stored display prefix ends with an ellipsis for logs.
+     */
+    static String keyPrefix(ApiKey key) {
+        String prefix = key.displayPrefix();
+        return prefix.endsWith("\u2026") ? prefix.substring(0, prefix.length() - 1) : prefix;
     }
 
     /** The owner's groups when the key was created, from the snapshot taken then; empty without one. */
