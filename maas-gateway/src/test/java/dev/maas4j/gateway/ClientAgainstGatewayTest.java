@@ -110,7 +110,8 @@ class ClientAgainstGatewayTest {
                   cody: [crud]
                 """.formatted(upstream.baseUrl());
         GatewayConfig config = GatewayConfig.parse(new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8)))
-                .withEnvironment(Map.of("MAAS_PORT", "0"));
+                // a fresh store each run (MAAS_STORE selects it where the gateway has a persistent default)
+                .withEnvironment(Map.of("MAAS_PORT", "0", "MAAS_STORE", "memory"));
         gateway = Gateway.start(config, new PrintStream(OutputStream.nullOutputStream()));
         admin = MaasAdminClient.builder().baseUrl(gateway.baseUri()).token(gateway.adminToken().reveal())
                 .timeout(BOUND).build();
