@@ -113,12 +113,11 @@ CREATE TABLE IF NOT EXISTS maas_usage_hourly_model (
 );
 CREATE INDEX IF NOT EXISTS maas_usage_hourly_model_model ON maas_usage_hourly_model (model, bucket_hour);
 
--- The same once per group of the user (an event counts once for each of its groups).
+-- The same per group of the user, model and subscription (an event counts once for each of its
+-- groups). A query that combines a group with a key or a user reads the events instead.
 CREATE TABLE IF NOT EXISTS maas_usage_hourly_group (
     bucket_hour       TIMESTAMP WITH TIME ZONE NOT NULL,
     group_name        VARCHAR(256) NOT NULL,
-    key_id            VARCHAR(128) NOT NULL,
-    user_name         VARCHAR(256) NOT NULL,
     subscription      VARCHAR(256) NOT NULL,
     model             VARCHAR(256) NOT NULL,
     requests          BIGINT NOT NULL,
@@ -127,7 +126,7 @@ CREATE TABLE IF NOT EXISTS maas_usage_hourly_group (
     completion_tokens BIGINT NOT NULL,
     estimated         BIGINT NOT NULL,
     cost              NUMERIC(38, 18) NOT NULL,
-    PRIMARY KEY (bucket_hour, group_name, key_id, user_name, subscription, model)
+    PRIMARY KEY (bucket_hour, group_name, subscription, model)
 );
 CREATE INDEX IF NOT EXISTS maas_usage_hourly_group_group ON maas_usage_hourly_group (group_name, bucket_hour);
 

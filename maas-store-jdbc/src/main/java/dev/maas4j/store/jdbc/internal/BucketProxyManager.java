@@ -10,7 +10,11 @@ import io.github.bucket4j.distributed.proxy.generic.select_for_update.LockAndGet
 import io.github.bucket4j.distributed.proxy.generic.select_for_update.SelectForUpdateBasedTransaction;
 import io.github.bucket4j.distributed.remote.MutableBucketEntry;
 import io.github.bucket4j.distributed.remote.RemoteBucketState;
+import io.github.bucket4j.distributed.remote.CommandResult;
+import io.github.bucket4j.distributed.remote.RemoteCommand;
+import io.github.bucket4j.distributed.remote.Request;
 import io.github.bucket4j.distributed.remote.commands.CreateInitialStateAndExecuteCommand;
+import io.github.bucket4j.distributed.remote.commands.EstimateAbilityToConsumeCommand;
 import io.github.bucket4j.distributed.remote.commands.GetAvailableTokensCommand;
 
 import java.sql.Connection;
@@ -111,6 +115,34 @@ public final class BucketProxyManager extends AbstractSelectForUpdateBasedProxyM
         } catch (SQLException e) {
             throw failed("remove limit bucket", e);
         }
+    }
+
+    /**
+     * Probes ({@code getAvailableTokens}, {@code estimateAbilityToConsume}) change nothing, so they
+     * read the committed state without locking the row: one round trip, and they never queue
+     * behind the consumers of a busy bucket. Everything else locks the row.
+     */
+    @Override
+    public <T> CommandResult<T> execute(Key key, Request<T> request) {
+        RemoteCommand<T> command = request.getCommand();
+        if (command instanceof GetAvailableTokensCommand || command instanceof EstimateAbilityToConsumeCommand) {
+            byte[] state;
+            try (Connection c = connection(); PreparedStatement ps = c.prepareStatement(
+                    "SELECT state FROM maas_limit_bucket WHERE id = ?")) {
+                ps.setQueryTimeout(queryTimeoutSeconds);
+                ps.setString(1, key.id());
+                try (ResultSet rs = ps.executeQuery()) {
+                    state = rs.next() ? rs.getBytes(1) : null;
+                }
+            } catch (SQLException e) {
+                throw failed("read limit bucket", e);
+            }
+            if (state != null) {
+                Long time = request.getClientSideTime();
+                return command.execute(new MutableBucketEntry(state), time != null ? time : clock.currentTimeNanos());
+            }
+        }
+        return super.execute(key, request);
     }
 
     @Override

@@ -125,6 +125,36 @@ public final class Json {
         return node;
     }
 
+    /**
+     * The JSON of values that repeat on every usage event (a subscription's chargeback metadata, a
+     * user's groups), so the ledger does not serialise them a thousand times a batch. Bounded: it
+     * is cleared when it grows past a few thousand distinct values.
+     */
+    private static final java.util.concurrent.ConcurrentHashMap<Object, String> REPEATED =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    private static String repeated(Object value, java.util.function.Function<Object, String> write) {
+        String json = REPEATED.get(value);
+        if (json == null) {
+            if (REPEATED.size() > 4_096) {
+                REPEATED.clear();
+            }
+            json = write.apply(value);
+            REPEATED.put(value, json);
+        }
+        return json;
+    }
+
+    /** The groups of a usage event, cached. */
+    public static String groups(Set<String> groups) {
+        return repeated(groups, g -> strings(groups));
+    }
+
+    /** The chargeback metadata of a usage event, cached. */
+    public static String chargeback(TokenMetadata metadata) {
+        return repeated(metadata, m -> tokenMetadata(metadata));
+    }
+
     /** Chargeback metadata. */
     public static String tokenMetadata(TokenMetadata metadata) {
         ObjectNode node = MAPPER.createObjectNode();

@@ -56,7 +56,7 @@ public final class UsageRepository {
     private enum Rollup {
         HOURLY("maas_usage_hourly", List.of("key_id", "user_name", "subscription", "model")),
         MODEL("maas_usage_hourly_model", List.of("subscription", "model")),
-        GROUP("maas_usage_hourly_group", List.of("group_name", "key_id", "user_name", "subscription", "model"));
+        GROUP("maas_usage_hourly_group", List.of("group_name", "subscription", "model"));
 
         final String table;
         final List<String> dims;
@@ -124,7 +124,10 @@ public final class UsageRepository {
     }
 
     private int appendOnce(Connection c, List<UsageEvent> events) throws SQLException {
-        List<UsageEvent> stored = db.dialect() == Dialect.POSTGRESQL ? insertPostgres(c, events) : insertH2(c, events);
+        if (db.dialect() == Dialect.POSTGRESQL) {
+            return appendPostgres(c, events);
+        }
+        List<UsageEvent> stored = insertH2(c, events);
         if (stored.isEmpty()) {
             return 0;
         }
@@ -139,17 +142,13 @@ public final class UsageRepository {
             rollups.get(Rollup.MODEL).computeIfAbsent(List.of(hour, e.subscription(), e.model()),
                     k -> new Sums()).add(e);
             for (String group : e.groups()) {
-                rollups.get(Rollup.GROUP).computeIfAbsent(List.of(hour, group, e.keyId(), e.user(), e.subscription(),
-                        e.model()), k -> new Sums()).add(e);
+                rollups.get(Rollup.GROUP).computeIfAbsent(List.of(hour, group, e.subscription(), e.model()),
+                        k -> new Sums()).add(e);
             }
         }
         for (Map.Entry<Rollup, TreeMap<List<Object>, Sums>> entry : rollups.entrySet()) {
             if (!entry.getValue().isEmpty()) {
-                if (db.dialect() == Dialect.POSTGRESQL) {
-                    upsertPostgres(c, entry.getKey(), entry.getValue());
-                } else {
-                    upsertH2(c, entry.getKey(), entry.getValue());
-                }
+                upsertH2(c, entry.getKey(), entry.getValue());
             }
         }
         return stored.size();
@@ -166,8 +165,13 @@ public final class UsageRepository {
         return 0;
     }
 
-    /** One multi-row insert of column arrays; the conflict clause skips stored ids and says which were new. */
-    private static List<UsageEvent> insertPostgres(Connection c, List<UsageEvent> events) throws SQLException {
+    /**
+     * One statement, one round trip: the events go in as column arrays, the conflict clause skips
+     * stored request ids, and the rows it did insert ({@code RETURNING}) feed the three rollups in
+     * the same statement, aggregated by the server. Rollup rows are upserted in key order, so
+     * concurrent batches lock them in one order and cannot deadlock.
+     */
+    private static int appendPostgres(Connection c, List<UsageEvent> events) throws SQLException {
         int n = events.size();
         String[] requestIds = new String[n];
         Long[] started = new Long[n];
@@ -193,7 +197,7 @@ public final class UsageRepository {
             ended[i] = micros(e.endedAt());
             keys[i] = e.keyId();
             users[i] = e.user();
-            groups[i] = Json.strings(e.groups());
+            groups[i] = Json.groups(e.groups());
             subscriptions[i] = e.subscription();
             models[i] = e.model();
             endpoints[i] = e.endpoint().name();
@@ -204,39 +208,72 @@ public final class UsageRepository {
             statuses[i] = e.httpStatus();
             outcomes[i] = e.outcome().name();
             streamed[i] = e.streamed();
-            chargebacks[i] = Json.tokenMetadata(e.chargeback());
+            chargebacks[i] = Json.chargeback(e.chargeback());
         }
-        String sql = "INSERT INTO maas_usage_event (" + EVENT_COLUMNS + ")"
+        try (PreparedStatement ps = c.prepareStatement(POSTGRES_APPEND)) {
+            Object[][] columns = {requestIds, started, ended, keys, users, groups, subscriptions, models, endpoints,
+                    prompt, completion, estimated, costs, statuses, outcomes, streamed, chargebacks};
+            String[] types = {"varchar", "int8", "int8", "varchar", "varchar", "varchar", "varchar", "varchar",
+                    "varchar", "int8", "int8", "bool", "numeric", "int4", "varchar", "bool", "varchar"};
+            for (int i = 0; i < columns.length; i++) {
+                ps.setArray(i + 1, c.createArrayOf(types[i], columns[i]));
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        }
+    }
+
+    private static final String POSTGRES_APPEND = postgresAppend();
+
+    private static String postgresAppend() {
+        String sums = "SUM(r), SUM(ok), SUM(pt), SUM(ct), SUM(est), SUM(c)";
+        StringBuilder sql = new StringBuilder();
+        sql.append("WITH ins AS (INSERT INTO maas_usage_event (").append(EVENT_COLUMNS).append(")"
                 + " SELECT r, TIMESTAMPTZ 'epoch' + s * INTERVAL '1 microsecond',"
                 + " TIMESTAMPTZ 'epoch' + e * INTERVAL '1 microsecond', k, u, g, sub, m, ep, pt, ct, est, c, hs, o, st, cb"
                 + " FROM unnest(?::varchar[], ?::int8[], ?::int8[], ?::varchar[], ?::varchar[], ?::varchar[],"
                 + " ?::varchar[], ?::varchar[], ?::varchar[], ?::int8[], ?::int8[], ?::bool[], ?::numeric[],"
                 + " ?::int4[], ?::varchar[], ?::bool[], ?::varchar[])"
                 + " AS t(r, s, e, k, u, g, sub, m, ep, pt, ct, est, c, hs, o, st, cb)"
-                + " ON CONFLICT (request_id) DO NOTHING RETURNING request_id";
-        Set<String> inserted = new HashSet<>();
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            Object[][] columns = {requestIds, started, ended, keys, users, groups, subscriptions, models, endpoints,
-                    prompt, completion, estimated, costs, statuses, outcomes, streamed, chargebacks};
-            String[] types = {"varchar", "int8", "int8", "varchar", "varchar", "varchar", "varchar", "varchar",
-                    "varchar", "int8", "int8", "bool", "numeric", "int4", "varchar", "bool", "varchar"};
-            for (int i = 0; i < columns.length; i++) {
-                Array array = c.createArrayOf(types[i], columns[i]);
-                ps.setArray(i + 1, array);
+                + " ON CONFLICT (request_id) DO NOTHING"
+                + " RETURNING started_at, key_id, user_name, groups_json, subscription, model, prompt_tokens,"
+                + " completion_tokens, estimated, cost, http_status, outcome),");
+        sql.append(" agg AS (SELECT date_trunc('hour', started_at, 'UTC') AS h, key_id, user_name, subscription, model,"
+                + " groups_json, COUNT(*) AS r, SUM(CASE WHEN outcome = 'SUCCESS' AND http_status < 400 THEN 1 ELSE 0 END)"
+                + " AS ok, SUM(prompt_tokens) AS pt, SUM(completion_tokens) AS ct,"
+                + " SUM(CASE WHEN estimated THEN 1 ELSE 0 END) AS est, SUM(cost) AS c"
+                + " FROM ins GROUP BY 1, 2, 3, 4, 5, 6),");
+        sql.append(" hourly AS (INSERT INTO maas_usage_hourly (bucket_hour, key_id, user_name, subscription, model, ")
+                .append(SUMS).append(") SELECT h, key_id, user_name, subscription, model, ").append(sums)
+                .append(" FROM agg GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 3, 4, 5")
+                .append(" ON CONFLICT (bucket_hour, key_id, user_name, subscription, model) DO UPDATE SET ")
+                .append(increments("maas_usage_hourly")).append("),");
+        sql.append(" per_model AS (INSERT INTO maas_usage_hourly_model (bucket_hour, subscription, model, ")
+                .append(SUMS).append(") SELECT h, subscription, model, ").append(sums)
+                .append(" FROM agg GROUP BY 1, 2, 3 ORDER BY 1, 2, 3")
+                .append(" ON CONFLICT (bucket_hour, subscription, model) DO UPDATE SET ")
+                .append(increments("maas_usage_hourly_model")).append("),");
+        sql.append(" per_group AS (INSERT INTO maas_usage_hourly_group (bucket_hour, group_name, subscription, model, ")
+                .append(SUMS).append(") SELECT h, grp.name, subscription, model, ").append(sums)
+                .append(" FROM agg CROSS JOIN LATERAL json_array_elements_text(agg.groups_json::json) AS grp(name)")
+                .append(" GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4")
+                .append(" ON CONFLICT (bucket_hour, group_name, subscription, model) DO UPDATE SET ")
+                .append(increments("maas_usage_hourly_group")).append(")");
+        sql.append(" SELECT COUNT(*) FROM ins");
+        return sql.toString();
+    }
+
+    private static String increments(String table) {
+        StringBuilder updates = new StringBuilder();
+        for (String sum : SUMS.split(", ")) {
+            if (updates.length() > 0) {
+                updates.append(", ");
             }
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    inserted.add(rs.getString(1));
-                }
-            }
+            updates.append(sum).append(" = ").append(table).append('.').append(sum).append(" + EXCLUDED.").append(sum);
         }
-        List<UsageEvent> stored = new ArrayList<>(inserted.size());
-        for (UsageEvent e : events) {
-            if (inserted.contains(e.requestId())) {
-                stored.add(e);
-            }
-        }
-        return stored;
+        return updates.toString();
     }
 
     /**
@@ -278,7 +315,7 @@ public final class UsageRepository {
                 ps.setObject(3, Database.timestamp(e.endedAt()));
                 ps.setString(4, e.keyId());
                 ps.setString(5, e.user());
-                ps.setString(6, Json.strings(e.groups()));
+                ps.setString(6, Json.groups(e.groups()));
                 ps.setString(7, e.subscription());
                 ps.setString(8, e.model());
                 ps.setString(9, e.endpoint().name());
@@ -289,68 +326,12 @@ public final class UsageRepository {
                 ps.setInt(14, e.httpStatus());
                 ps.setString(15, e.outcome().name());
                 ps.setBoolean(16, e.streamed());
-                ps.setString(17, Json.tokenMetadata(e.chargeback()));
+                ps.setString(17, Json.chargeback(e.chargeback()));
                 ps.addBatch();
             }
             ps.executeBatch();
         }
         return fresh;
-    }
-
-    private static void upsertPostgres(Connection c, Rollup rollup, TreeMap<List<Object>, Sums> rows)
-            throws SQLException {
-        int dims = rollup.dims.size();
-        int n = rows.size();
-        Long[] hours = new Long[n];
-        String[][] dimValues = new String[dims][n];
-        Long[][] counts = new Long[5][n];
-        BigDecimal[] costs = new BigDecimal[n];
-        int i = 0;
-        for (Map.Entry<List<Object>, Sums> row : rows.entrySet()) {
-            hours[i] = (Long) row.getKey().get(0);
-            for (int d = 0; d < dims; d++) {
-                dimValues[d][i] = (String) row.getKey().get(d + 1);
-            }
-            Sums s = row.getValue();
-            counts[0][i] = s.requests;
-            counts[1][i] = s.successful;
-            counts[2][i] = s.prompt;
-            counts[3][i] = s.completion;
-            counts[4][i] = s.estimated;
-            costs[i] = s.cost;
-            i++;
-        }
-        String dimList = String.join(", ", rollup.dims);
-        StringBuilder aliases = new StringBuilder();
-        StringBuilder casts = new StringBuilder("?::int8[]");
-        for (int d = 0; d < dims; d++) {
-            aliases.append("d").append(d).append(", ");
-            casts.append(", ?::varchar[]");
-        }
-        casts.append(", ?::int8[], ?::int8[], ?::int8[], ?::int8[], ?::int8[], ?::numeric[]");
-        StringBuilder updates = new StringBuilder();
-        for (String sum : SUMS.split(", ")) {
-            if (updates.length() > 0) {
-                updates.append(", ");
-            }
-            updates.append(sum).append(" = ").append(rollup.table).append('.').append(sum).append(" + EXCLUDED.").append(sum);
-        }
-        String sql = "INSERT INTO " + rollup.table + " (bucket_hour, " + dimList + ", " + SUMS + ")"
-                + " SELECT TIMESTAMPTZ 'epoch' + h * INTERVAL '1 second', " + aliases + "r, ok, pt, ct, est, c"
-                + " FROM unnest(" + casts + ") AS t(h, " + aliases + "r, ok, pt, ct, est, c)"
-                + " ON CONFLICT (bucket_hour, " + dimList + ") DO UPDATE SET " + updates;
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            int p = 1;
-            ps.setArray(p++, c.createArrayOf("int8", hours));
-            for (int d = 0; d < dims; d++) {
-                ps.setArray(p++, c.createArrayOf("varchar", dimValues[d]));
-            }
-            for (int k = 0; k < 5; k++) {
-                ps.setArray(p++, c.createArrayOf("int8", counts[k]));
-            }
-            ps.setArray(p, c.createArrayOf("numeric", costs));
-            ps.executeUpdate();
-        }
     }
 
     private static void upsertH2(Connection c, Rollup rollup, TreeMap<List<Object>, Sums> rows) throws SQLException {
@@ -537,6 +518,12 @@ public final class UsageRepository {
         if (!from.isBefore(to)) {
             return rows;
         }
+        Rollup rollup = rollupFor(query, by);
+        if (rollup == null) {
+            // a group with a key or a user: no rollup keeps both, the events answer (exactly, slower)
+            rows.addAll(raw(query, by, perHour, from, to));
+            return rows;
+        }
         Instant h1 = from.truncatedTo(ChronoUnit.HOURS);
         if (h1.isBefore(from)) {
             h1 = h1.plus(1, ChronoUnit.HOURS);
@@ -544,17 +531,18 @@ public final class UsageRepository {
         Instant h2 = to.truncatedTo(ChronoUnit.HOURS);
         if (h1.isAfter(h2)) {
             // from and to fall in the same hour
-            rows.addAll(raw(query, by, from, to));
+            rows.addAll(raw(query, by, false, from, to));
             return rows;
         }
         if (h1.isBefore(h2)) {
-            rows.addAll(rollup(query, by, perHour, h1, h2));
+            rows.addAll(rollup(rollup, query, by, perHour, h1, h2));
         }
+        // the partial hours at either end lie within one hour each
         if (from.isBefore(h1)) {
-            rows.addAll(raw(query, by, from, h1));
+            rows.addAll(raw(query, by, false, from, h1));
         }
         if (h2.isBefore(to)) {
-            rows.addAll(raw(query, by, h2, to));
+            rows.addAll(raw(query, by, false, h2, to));
         }
         return rows;
     }
@@ -569,23 +557,31 @@ public final class UsageRepository {
         };
     }
 
+    /** The rollup that keeps every dimension the query uses, or {@code null} when none does. */
     private static Rollup rollupFor(UsageQuery query, UsageDimension by) {
         Set<UsageDimension> dims = EnumSet.noneOf(UsageDimension.class);
         dims.addAll(query.filters().keySet());
         if (by != null) {
             dims.add(by);
         }
-        if (dims.contains(UsageDimension.GROUP)) {
-            return Rollup.GROUP;
+        if (by == UsageDimension.GROUP && query.filters().containsKey(UsageDimension.GROUP)) {
+            // events of one group broken down by all their groups: a rollup row knows only one group
+            return null;
         }
         if (EnumSet.of(UsageDimension.MODEL, UsageDimension.SUBSCRIPTION).containsAll(dims)) {
             return Rollup.MODEL;
         }
-        return Rollup.HOURLY;
+        if (!dims.contains(UsageDimension.GROUP)) {
+            return Rollup.HOURLY;
+        }
+        if (EnumSet.of(UsageDimension.GROUP, UsageDimension.MODEL, UsageDimension.SUBSCRIPTION).containsAll(dims)) {
+            return Rollup.GROUP;
+        }
+        return null;
     }
 
-    private List<Row> rollup(UsageQuery query, UsageDimension by, boolean perHour, Instant from, Instant to) {
-        Rollup rollup = rollupFor(query, by);
+    private List<Row> rollup(Rollup rollup, UsageQuery query, UsageDimension by, boolean perHour, Instant from,
+                             Instant to) {
         List<String> select = new ArrayList<>();
         if (perHour) {
             select.add("bucket_hour");
@@ -624,10 +620,17 @@ public final class UsageRepository {
         }).stream().filter(r -> r.totals.requests() > 0).toList();
     }
 
-    /** Events of one partial hour (or less), aggregated in SQL; group membership is resolved here. */
-    private List<Row> raw(UsageQuery query, UsageDimension by, Instant from, Instant to) {
+    /**
+     * Events aggregated in SQL, per hour when {@code perHour} (else the range lies within one hour);
+     * group membership is resolved here from each distinct set of groups.
+     */
+    private List<Row> raw(UsageQuery query, UsageDimension by, boolean perHour, Instant from, Instant to) {
         boolean groups = by == UsageDimension.GROUP || query.filters().containsKey(UsageDimension.GROUP);
         List<String> select = new ArrayList<>();
+        if (perHour) {
+            select.add(db.dialect() == Dialect.POSTGRESQL ? "date_trunc('hour', started_at, 'UTC')"
+                    : "DATE_TRUNC('HOUR', started_at)");
+        }
         if (by != null && by != UsageDimension.GROUP) {
             select.add(column(by));
         }
@@ -646,7 +649,7 @@ public final class UsageRepository {
         if (!select.isEmpty()) {
             sql.append(" GROUP BY ").append(String.join(", ", select));
         }
-        Instant hour = from.truncatedTo(ChronoUnit.HOURS);
+        Instant rangeHour = from.truncatedTo(ChronoUnit.HOURS);
         String group = query.filters().get(UsageDimension.GROUP);
         List<Row> rows = new ArrayList<>();
         db.call("read usage", h -> {
@@ -656,6 +659,7 @@ public final class UsageRepository {
             }
             q.map((rs, ctx) -> {
                 int c = 1;
+                Instant hour = perHour ? rs.getObject(c++, java.time.OffsetDateTime.class).toInstant() : rangeHour;
                 String value = by != null && by != UsageDimension.GROUP ? rs.getString(c++) : null;
                 Set<String> eventGroups = groups ? Json.strings(rs.getString(c++)) : Set.of();
                 UsageTotals totals = totals(rs, c);
