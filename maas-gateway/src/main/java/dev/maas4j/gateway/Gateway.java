@@ -18,7 +18,9 @@ import dev.maas4j.api.Subscription;
 import dev.maas4j.api.SubscriptionModel;
 import dev.maas4j.core.Budgets;
 import dev.maas4j.core.CreatedKey;
-import dev.maas4j.core.InMemoryStore;
+import dev.maas4j.api.CatalogStore;
+import dev.maas4j.api.UsageLedger;
+import dev.maas4j.core.FailureMode;
 import dev.maas4j.core.KeyRequest;
 import dev.maas4j.core.MaasEngine;
 import dev.maas4j.core.ReservationStrategy;
@@ -85,14 +87,14 @@ public final class Gateway implements AutoCloseable {
 
     private final Server server;
     private final MaasEngine engine;
-    private final InMemoryStore store;
+    private final Stores store;
     private final URI baseUri;
     private final Optional<String> demoKey;
     private final String adminToken;
     private final Optional<KubernetesCatalog> kubernetes;
     private boolean closed;
 
-    private Gateway(Server server, MaasEngine engine, InMemoryStore store, URI baseUri, Optional<String> demoKey,
+    private Gateway(Server server, MaasEngine engine, Stores store, URI baseUri, Optional<String> demoKey,
                     String adminToken, Optional<KubernetesCatalog> kubernetes) {
         this.server = server;
         this.engine = engine;
@@ -120,25 +122,34 @@ public final class Gateway implements AutoCloseable {
      * credentials to {@code console} (once: they are not logged).
      */
     public static Gateway start(GatewayConfig config, PrintStream console) throws Exception {
-        InMemoryStore store = new InMemoryStore();
-        config.users().forEach((user, groups) -> store.setGroups(user, Set.copyOf(groups)));
+        Stores store = Stores.open(config.store());
+        config.users().forEach((user, groups) -> store.groups().setGroups(user, Set.copyOf(groups)));
         // with a kubernetes section the catalog is Open Data Hub's custom resources; keys and usage stay here
-        Optional<KubernetesCatalog> kubernetes = config.kubernetes() == null ? Optional.empty()
-                : Optional.of(KubernetesCatalog.open(config));
+        Optional<KubernetesCatalog> kubernetes;
+        try {
+            kubernetes = config.kubernetes() == null ? Optional.empty() : Optional.of(KubernetesCatalog.open(config));
+        } catch (Exception | Error e) {
+            store.close();
+            throw e;
+        }
         try {
             return start(config, console, store, kubernetes);
         } catch (Exception | Error e) {
             kubernetes.ifPresent(KubernetesCatalog::close);
+            store.close();
             throw e;
         }
     }
 
-    private static Gateway start(GatewayConfig config, PrintStream console, InMemoryStore store,
+    private static Gateway start(GatewayConfig config, PrintStream console, Stores store,
                                  Optional<KubernetesCatalog> kubernetes) throws Exception {
         MaasEngine.Builder builder = MaasEngine.builder()
-                .keyStore(store).ledger(store)
-                .catalogStore(kubernetes.<dev.maas4j.api.CatalogStore>map(KubernetesCatalog::store).orElse(store))
-                .directory(withAllUsersGroup(store))
+                .keyStore(store.keys()).ledger(store.ledger())
+                .catalogStore(kubernetes.<dev.maas4j.api.CatalogStore>map(KubernetesCatalog::store)
+                        .orElse(store.catalog()))
+                .directory(withAllUsersGroup(store.groups()))
+                .timeSource(store.clock())
+                .failureMode(FailureMode.valueOf(config.store().failureMode()))
                 .reservationStrategy(ReservationStrategy.valueOf(config.engine().reservationStrategy()
                         .toUpperCase(java.util.Locale.ROOT)))
                 .defaultMaxOutputTokens(config.engine().defaultMaxOutputTokens())
@@ -151,11 +162,12 @@ public final class Gateway implements AutoCloseable {
             builder.maxKeyLifetime(GatewayConfig.duration(config.engine().maxKeyLifetime(),
                     "engine.maxKeyLifetime"));
         }
+        store.limits().ifPresent(builder::limitBackend);
         boolean demo = config.demo().enabled() && kubernetes.isEmpty();
         if (demo) {
-            publishDemo(store);
+            publishDemo(store.catalog());
         }
-        publishCatalog(store, config);
+        publishCatalog(store.catalog(), config);
         MaasEngine engine = builder.build();
         try {
             return startServer(config, store, engine, console, demo, kubernetes);
@@ -165,7 +177,7 @@ public final class Gateway implements AutoCloseable {
         }
     }
 
-    private static Gateway startServer(GatewayConfig config, InMemoryStore store, MaasEngine engine,
+    private static Gateway startServer(GatewayConfig config, Stores store, MaasEngine engine,
                                        PrintStream console, boolean demo,
                                        Optional<KubernetesCatalog> kubernetes) throws Exception {
         Server server = new Server();
@@ -207,7 +219,7 @@ public final class Gateway implements AutoCloseable {
         ServletContextHandler management = new ServletContextHandler("/maas-api");
         management.addServlet(new ServletHolder("management", ManagementServlet.builder(engine)
                 .identityResolver(tokens)
-                .auditLog(new InMemoryAuditLog(10_000))
+                .auditLog(store.audit())
                 .build()), "/v1/*");
         contexts.add(0, management);
         server.setHandler(new ContextHandlerCollection(contexts.toArray(ContextHandler[]::new)));
@@ -255,9 +267,9 @@ public final class Gateway implements AutoCloseable {
         return engine;
     }
 
-    /** The in-memory store holding keys and usage, and the catalog unless it comes from Kubernetes. */
-    public InMemoryStore store() {
-        return store;
+    /** The ledger holding usage: the configured store's ({@code store.type}). */
+    public UsageLedger store() {
+        return store.ledger();
     }
 
     /** The demo API key created at start, if the demo is on and printing it is enabled. */
@@ -284,13 +296,14 @@ public final class Gateway implements AutoCloseable {
         } finally {
             engine.close();
             kubernetes.ifPresent(KubernetesCatalog::close);
+            store.close();
             log.info("maas4j gateway stopped; usage flushed");
         }
     }
 
     // ------------------------------------------------------------------ catalog
 
-    private static void publishDemo(InMemoryStore store) {
+    private static void publishDemo(CatalogStore store) {
         store.putModel(ModelRef.builder(DemoModelServlet.NAME).displayName("Demo echo model (built in, not a real model)")
                 .price(ModelPrice.usd("0.50", "1.50")).metadata(Map.of("demo", "true")).build());
         store.putPolicy(AuthPolicy.of("demo-everyone", SubjectSet.groups(GatewayConfig.ALL_USERS_GROUP),
@@ -301,7 +314,7 @@ public final class Gateway implements AutoCloseable {
                 .build());
     }
 
-    private static void publishCatalog(InMemoryStore store, GatewayConfig config) {
+    private static void publishCatalog(CatalogStore store, GatewayConfig config) {
         for (GatewayConfig.Model m : config.models()) {
             ModelRef.Builder model = ModelRef.builder(m.name()).namespace(m.namespace()).enabled(m.enabled());
             if (m.displayName() != null) {

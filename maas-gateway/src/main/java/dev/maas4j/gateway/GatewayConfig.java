@@ -43,7 +43,9 @@ import java.util.regex.Pattern;
  * <p>Environment overrides: {@code MAAS_HOST}, {@code MAAS_PORT}, {@code MAAS_MAX_BODY_BYTES},
  * {@code MAAS_DEMO} ({@code true}/{@code false}), {@code MAAS_ADMIN_TOKEN},
  * {@code MAAS_SERVER_SECRET}, {@code MAAS_RESERVATION_STRATEGY}, {@code MAAS_K8S_NAMESPACES}
- * (comma-separated; turns the Kubernetes catalog on); {@code MAAS_CONFIG} names the file. Upstream credentials are never written in the file: a model names the environment
+ * (comma-separated; turns the Kubernetes catalog on), {@code MAAS_STORE} ({@code h2}, {@code postgresql},
+ * {@code memory}), {@code MAAS_DATA_DIR}, {@code MAAS_DB_URL} (a PostgreSQL URL; selects
+ * {@code postgresql}), {@code MAAS_DB_USER}, {@code MAAS_DB_PASSWORD}; {@code MAAS_CONFIG} names the file. Upstream credentials are never written in the file: a model names the environment
  * variable holding its credential ({@code upstreamCredentialEnv}).
  *
  * @param server        listen address and request limits
@@ -57,11 +59,12 @@ import java.util.regex.Pattern;
  * @param users         users and their groups
  * @param budgets       user and group budgets
  * @param kubernetes    where to read the catalog from Kubernetes, or {@code null} to read it from this file
+ * @param store         where keys, catalog, usage and the audit trail are kept (default: an H2 file in {@code data/})
  */
 @JsonIgnoreProperties(ignoreUnknown = false)
 public record GatewayConfig(Server server, Upstream upstream, Engine engine, Admin admin, Demo demo,
                             List<Model> models, List<SubscriptionConfig> subscriptions, List<Policy> policies,
-                            Map<String, List<String>> users, Budgets budgets, Kubernetes kubernetes) {
+                            Map<String, List<String>> users, Budgets budgets, Kubernetes kubernetes, Store store) {
 
     /** The group every user belongs to, as in Kubernetes; policies may grant models to it. */
     public static final String ALL_USERS_GROUP = "system:authenticated";
@@ -78,11 +81,19 @@ public record GatewayConfig(Server server, Upstream upstream, Engine engine, Adm
         policies = policies != null ? List.copyOf(policies) : List.of();
         users = users != null ? Map.copyOf(users) : Map.of();
         budgets = budgets != null ? budgets : new Budgets(null, null, null);
+        store = store != null ? store : new Store(null, null, null, null, null, null, null);
+    }
+
+    /** A configuration with the default store. */
+    public GatewayConfig(Server server, Upstream upstream, Engine engine, Admin admin, Demo demo, List<Model> models,
+                         List<SubscriptionConfig> subscriptions, List<Policy> policies, Map<String, List<String>> users,
+                         Budgets budgets, Kubernetes kubernetes) {
+        this(server, upstream, engine, admin, demo, models, subscriptions, policies, users, budgets, kubernetes, null);
     }
 
     /** The defaults: nothing configured. */
     public static GatewayConfig defaults() {
-        return new GatewayConfig(null, null, null, null, null, null, null, null, null, null, null);
+        return new GatewayConfig(null, null, null, null, null, null, null, null, null, null, null, null);
     }
 
     /**
@@ -128,7 +139,11 @@ public record GatewayConfig(Server server, Upstream upstream, Engine engine, Adm
                     kubernetes.context(), kubernetes.resyncPeriod(), kubernetes.statusWriteBack(),
                     kubernetes.requireReadyPhase());
         }
-        return new GatewayConfig(s, upstream, e, a, d, models, subscriptions, policies, users, budgets, k);
+        Store st = new Store(env.getOrDefault("MAAS_STORE", env.containsKey("MAAS_DB_URL") && store.url() == null
+                ? "postgresql" : store.type()), env.getOrDefault("MAAS_DATA_DIR", store.dataDir()),
+                env.getOrDefault("MAAS_DB_URL", store.url()), env.getOrDefault("MAAS_DB_USER", store.username()),
+                store.passwordEnv(), store.retention(), store.failureMode());
+        return new GatewayConfig(s, upstream, e, a, d, models, subscriptions, policies, users, budgets, k, st);
     }
 
     /** Parses {@code 250ms}, {@code 5s}, {@code 10m}, {@code 1h}, {@code 30d}. */
@@ -407,6 +422,39 @@ public record GatewayConfig(Server server, Upstream upstream, Engine engine, Adm
             resyncPeriod = resyncPeriod != null ? resyncPeriod : "5m";
             statusWriteBack = statusWriteBack != null && statusWriteBack;
             requireReadyPhase = requireReadyPhase != null && requireReadyPhase;
+        }
+    }
+
+    /**
+     * Where keys, catalog, usage and the audit trail are kept.
+     *
+     * <pre>{@code
+     * store: {type: h2, dataDir: /var/lib/maas}                      # the default: data/maas.mv.db
+     * store: {type: postgresql, url: "jdbc:postgresql://db:5432/maas", username: maas, retention: 90d}
+     * store: {type: memory}                                          # nothing survives a restart
+     * }</pre>
+     *
+     * @param type        {@code h2} (default), {@code postgresql} or {@code memory}
+     * @param dataDir     the directory of the H2 file (default {@code data})
+     * @param url         the JDBC URL for {@code postgresql} (an H2 URL is accepted too)
+     * @param username    the database user (optional)
+     * @param passwordEnv the environment variable holding the database password (default {@code MAAS_DB_PASSWORD})
+     * @param retention   purge usage events older than this, e.g. {@code 90d} (optional; hourly totals are kept)
+     * @param failureMode {@code FAIL_CLOSED} (default) or {@code FAIL_OPEN}: what PostgreSQL replicas do
+     *                    while the database is down
+     */
+    @JsonIgnoreProperties(ignoreUnknown = false)
+    public record Store(String type, String dataDir, String url, String username, String passwordEnv,
+                        String retention, String failureMode) {
+        /** Validates and fills in the defaults. */
+        public Store {
+            type = type != null ? type.strip().toLowerCase(Locale.ROOT) : "h2";
+            if (!List.of("h2", "postgresql", "memory").contains(type)) {
+                throw new IllegalArgumentException("store.type must be h2, postgresql or memory, was '" + type + "'");
+            }
+            dataDir = dataDir != null ? dataDir : "data";
+            passwordEnv = passwordEnv != null ? passwordEnv : "MAAS_DB_PASSWORD";
+            failureMode = failureMode != null ? failureMode.strip().toUpperCase(Locale.ROOT) : "FAIL_CLOSED";
         }
     }
 }

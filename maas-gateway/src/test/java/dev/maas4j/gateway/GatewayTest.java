@@ -36,7 +36,8 @@ class GatewayTest {
 
     private static GatewayConfig onFreePort(String yaml) throws Exception {
         return GatewayConfig.parse(new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8)))
-                .withEnvironment(Map.of("MAAS_PORT", "0"));
+                // a fresh store for each gateway (GatewayStoreTest covers the persistent default)
+                .withEnvironment(Map.of("MAAS_PORT", "0", "MAAS_STORE", "memory"));
     }
 
     @Test

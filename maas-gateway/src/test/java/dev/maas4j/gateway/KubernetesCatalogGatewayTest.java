@@ -134,7 +134,8 @@ class KubernetesCatalogGatewayTest {
     }
 
     private Gateway start(String yaml) throws Exception {
-        GatewayConfig config = GatewayConfig.parse(new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8)));
+        GatewayConfig config = GatewayConfig.parse(new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8)))
+                .withEnvironment(Map.of("MAAS_STORE", "memory"));
         return Gateway.start(config, new PrintStream(java.io.OutputStream.nullOutputStream()));
     }
 

@@ -1,0 +1,98 @@
+package dev.maas4j.gateway;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.maas4j.api.UsageQuery;
+import java.io.ByteArrayInputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The default store: an H2 file in the data directory, so keys, catalog and usage survive a restart. */
+class GatewayStoreTest {
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    private static GatewayConfig config(Path dataDir) throws Exception {
+        String yaml = "demo: {printKey: false}\n";
+        return GatewayConfig.parse(new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8)))
+                .withEnvironment(Map.of("MAAS_PORT", "0", "MAAS_DATA_DIR", dataDir.toString(),
+                        "MAAS_ADMIN_TOKEN", "maas-admin-test-token"));
+    }
+
+    @Test
+    void keysAndUsageSurviveARestartOnTheDefaultH2File(@TempDir Path dataDir) throws Exception {
+        assertEquals("h2", GatewayConfig.defaults().store().type());
+        String key;
+        long tokens;
+        try (Gateway gateway = Gateway.start(config(dataDir), new PrintStream(OutputStream.nullOutputStream()))) {
+            HttpResponse<String> created = http.send(HttpRequest.newBuilder(
+                            gateway.baseUri().resolve("/maas-api/v1/api-keys"))
+                    .header("Authorization", "Bearer maas-admin-test-token").header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"laptop\"}")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(201, created.statusCode(), created.body());
+            key = new com.fasterxml.jackson.databind.ObjectMapper().readTree(created.body()).path("key").asText();
+            assertEquals(200, chat(gateway.baseUri(), key).statusCode());
+            tokens = awaitUsage(gateway, 1);
+            assertTrue(tokens > 0);
+        }
+        assertTrue(Files.exists(dataDir.resolve("maas.mv.db")), "the H2 file is in the data directory");
+
+        try (Gateway gateway = Gateway.start(config(dataDir), new PrintStream(OutputStream.nullOutputStream()))) {
+            assertEquals(tokens, usage(gateway), "usage survives the restart");
+            assertEquals(200, chat(gateway.baseUri(), key).statusCode(), "the key survives the restart");
+            assertEquals(2 * tokens, awaitUsage(gateway, 2 * tokens));
+        }
+    }
+
+    @Test
+    void postgresqlNeedsAUrlAndAnUnknownTypeIsRefused() throws Exception {
+        assertThrows(IllegalArgumentException.class, () -> Gateway.start(GatewayConfig.defaults()
+                .withEnvironment(Map.of("MAAS_PORT", "0", "MAAS_STORE", "postgresql")),
+                new PrintStream(OutputStream.nullOutputStream())));
+        assertThrows(Exception.class, () -> GatewayConfig.parse(new ByteArrayInputStream(
+                "store: {type: mongodb}\n".getBytes(StandardCharsets.UTF_8))));
+        GatewayConfig pg = GatewayConfig.defaults().withEnvironment(Map.of("MAAS_DB_URL",
+                "jdbc:postgresql://db:5432/maas"));
+        assertEquals("postgresql", pg.store().type(), "a database URL selects PostgreSQL");
+    }
+
+    /** Settlement follows the response's last byte by a moment: wait for it, bounded. */
+    private static long awaitUsage(Gateway gateway, long atLeast) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        long total;
+        do {
+            gateway.engine().flushUsage(Duration.ofSeconds(5));
+            total = usage(gateway);
+            if (total >= atLeast) {
+                return total;
+            }
+            Thread.sleep(20);
+        } while (System.nanoTime() < deadline);
+        return total;
+    }
+
+    private static long usage(Gateway gateway) {
+        return gateway.store().totals(UsageQuery.between(Instant.EPOCH, Instant.now().plusSeconds(60))).totalTokens();
+    }
+
+    private HttpResponse<String> chat(URI base, String key) throws Exception {
+        String body = "{\"model\":\"demo-echo\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+        return http.send(HttpRequest.newBuilder(base.resolve("/v1/chat/completions"))
+                .header("Authorization", "Bearer " + key).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+}
