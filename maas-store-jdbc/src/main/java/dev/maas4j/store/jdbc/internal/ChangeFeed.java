@@ -13,9 +13,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
@@ -173,58 +171,50 @@ public final class ChangeFeed implements AutoCloseable {
             return;
         }
         while (true) {
-            List<long[]> versions = new ArrayList<>();
-            Set<String> keys = new LinkedHashSet<>();
-            boolean catalog = false;
-            long first = -1;
+            // each change is told in order, once: listeners may count them (one catalog refresh each)
+            List<Change> changes = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement("SELECT version, kind, key_id FROM maas_change"
                     + " WHERE version > ? ORDER BY version FETCH FIRST " + PAGE + " ROWS ONLY")) {
                 ps.setLong(1, lastVersion);
                 try (ResultSet r = ps.executeQuery()) {
                     while (r.next()) {
-                        long version = r.getLong(1);
-                        if (first < 0) {
-                            first = version;
-                        }
-                        versions.add(new long[] {version});
-                        if ("key".equals(r.getString(2))) {
-                            keys.add(r.getString(3));
-                        } else {
-                            catalog = true;
-                        }
+                        changes.add(new Change(r.getLong(1), r.getString(2), r.getString(3)));
                     }
                 }
             }
-            if (versions.isEmpty()) {
+            if (changes.isEmpty()) {
                 return;
             }
-            if (first > lastVersion + 1) {
+            if (changes.get(0).version > lastVersion + 1) {
                 LOG.warn("{}: changes {} to {} were pruned before this replica read them; refreshing the catalog",
-                        db.errors().name(), lastVersion + 1, first - 1);
-                catalog = true;
+                        db.errors().name(), lastVersion + 1, changes.get(0).version - 1);
+                tell(null);
             }
-            lastVersion = versions.get(versions.size() - 1)[0];
-            for (String key : keys) {
-                for (ChangeListener l : listeners) {
-                    try {
-                        l.keyChanged(key);
-                    } catch (RuntimeException e) {
-                        LOG.warn("a change listener failed on key {}: {}", key, e.toString());
-                    }
-                }
+            for (Change change : changes) {
+                lastVersion = change.version;
+                tell("key".equals(change.kind) ? change.keyId : null);
             }
-            if (catalog) {
-                // many catalog changes read together make one refresh
-                for (ChangeListener l : listeners) {
-                    try {
-                        l.catalogChanged();
-                    } catch (RuntimeException e) {
-                        LOG.warn("a change listener failed on a catalog change: {}", e.toString());
-                    }
-                }
-            }
-            if (versions.size() < PAGE) {
+            if (changes.size() < PAGE) {
                 return;
+            }
+        }
+    }
+
+    private record Change(long version, String kind, String keyId) {
+    }
+
+    /** Tells every listener of a key change ({@code keyId}) or a catalog change ({@code null}). */
+    private void tell(String keyId) {
+        for (ChangeListener l : listeners) {
+            try {
+                if (keyId != null) {
+                    l.keyChanged(keyId);
+                } else {
+                    l.catalogChanged();
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("a change listener failed on {}: {}", keyId != null ? "key " + keyId : "a catalog change",
+                        e.toString());
             }
         }
     }

@@ -237,7 +237,7 @@ public final class UsageRepository {
                 + " ?::varchar[], ?::varchar[], ?::varchar[], ?::int8[], ?::int8[], ?::bool[], ?::numeric[],"
                 + " ?::int4[], ?::varchar[], ?::bool[], ?::varchar[])"
                 + " AS t(r, s, e, k, u, g, sub, m, ep, pt, ct, est, c, hs, o, st, cb)"
-                + " ON CONFLICT (request_id) DO NOTHING"
+                + " WHERE NOT EXISTS (SELECT 1 FROM maas_usage_event x WHERE x.request_id = t.r)"
                 + " RETURNING started_at, key_id, user_name, groups_json, subscription, model, prompt_tokens,"
                 + " completion_tokens, estimated, cost, http_status, outcome),");
         sql.append(" agg AS (SELECT date_trunc('hour', started_at, 'UTC') AS h, key_id, user_name, subscription, model,"
