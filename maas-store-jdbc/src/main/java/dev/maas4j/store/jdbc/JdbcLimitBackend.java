@@ -11,6 +11,8 @@ import io.github.bucket4j.BucketConfiguration;
 import io.github.bucket4j.TimeMeter;
 import io.github.bucket4j.distributed.proxy.RemoteBucketBuilder;
 import io.github.bucket4j.distributed.proxy.optimization.DelayParameters;
+import io.github.bucket4j.distributed.proxy.optimization.NopeOptimizationListener;
+import io.github.bucket4j.distributed.proxy.optimization.delay.DelayOptimization;
 import io.github.bucket4j.distributed.proxy.optimization.Optimizations;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -67,6 +69,7 @@ import java.util.concurrent.TimeUnit;
 public final class JdbcLimitBackend implements LimitBackend, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(JdbcLimitBackend.class);
 
+    private final TimeMeter clock;
     private final BucketProxyManager proxies;
     private final double allowance;
     private final Duration maxDelay;
@@ -86,6 +89,7 @@ public final class JdbcLimitBackend implements LimitBackend, AutoCloseable {
                 return true;
             }
         };
+        this.clock = clock;
         this.proxies = new BucketProxyManager(b.store.database(), clock, (int) Math.max(1, b.queryTimeout.toSeconds()),
                 b.retryAfter.toMillis());
         this.allowance = b.allowance;
@@ -148,7 +152,10 @@ public final class JdbcLimitBackend implements LimitBackend, AutoCloseable {
         if (allowance > 0) {
             long capacity = configuration.getBandwidths()[0].getCapacity();
             long tokens = Math.max(1, (long) Math.floor(capacity * allowance));
-            builder = builder.withOptimization(Optimizations.delaying(new DelayParameters(tokens, maxDelay)));
+            // not Optimizations.delaying(): it runs the local copy on the system clock, and the
+            // windows must run on the engine's (a test clock, or any TimeSource the host gives)
+            builder = builder.withOptimization(new DelayOptimization(new DelayParameters(tokens, maxDelay),
+                    NopeOptimizationListener.INSTANCE, clock));
         } else {
             builder = builder.withOptimization(Optimizations.batching());
         }

@@ -31,8 +31,15 @@ final class Replica implements AutoCloseable {
     }
 
     Replica(JdbcStore store, TimeSource time, FailureMode mode, Consumer<MaasEngine.Builder> settings) {
+        this(store, time, mode, settings, b -> { });
+    }
+
+    Replica(JdbcStore store, TimeSource time, FailureMode mode, Consumer<MaasEngine.Builder> settings,
+            Consumer<JdbcLimitBackend.Builder> limitSettings) {
         this.store = store;
-        this.limits = JdbcLimitBackend.builder(store).timeSource(time).build();
+        JdbcLimitBackend.Builder limitBuilder = JdbcLimitBackend.builder(store).timeSource(time);
+        limitSettings.accept(limitBuilder);
+        this.limits = limitBuilder.build();
         MaasEngine.Builder builder = MaasEngine.builder()
                 .keyStore(store).catalogStore(store).ledger(store).directory(DIRECTORY)
                 .timeSource(time)

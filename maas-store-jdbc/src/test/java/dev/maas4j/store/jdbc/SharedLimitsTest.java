@@ -47,13 +47,30 @@ class SharedLimitsTest {
     @Test
     void threeEnginesWithManyThreadsEachAdmitNoMoreThanTheQuotaAndTheLedgerEqualsTheReportedUsage()
             throws Exception {
+        // WORST_CASE reserves prompt + max_tokens and the reported usage never exceeds it: the
+        // exact shared bucket admits at most the quota, with no bound to add
+        shareAQuota(0, 20_000);
+    }
+
+    @Test
+    void withALocalAllowanceTheOvershootStaysWithinReplicasTimesTheAllowance() throws Exception {
+        // 3 replicas x 5 % of 20,000: at most 3,000 tokens over
+        shareAQuota(0.05, 23_000);
+    }
+
+    private void shareAQuota(double allowance, long bound) throws Exception {
         String url = PostgresServer.shared().newDatabase();
         long quota = 20_000;
         ManualTimeSource time = new ManualTimeSource(START); // one window for the whole run
         List<Replica> replicas = new ArrayList<>();
         try {
             for (int i = 0; i < 3; i++) {
-                replicas.add(new Replica(url, time, FailureMode.FAIL_CLOSED, b -> { }));
+                JdbcStore store = JdbcStore.builder(url).maxPoolSize(6).build();
+                replicas.add(new Replica(store, time, FailureMode.FAIL_CLOSED, b -> { }, l -> {
+                    if (allowance > 0) {
+                        l.localAllowance(allowance, Duration.ofMillis(100));
+                    }
+                }));
             }
             catalog(replicas.get(0).store, quota);
             TestData.awaitTrue("every replica sees the model", () -> replicas.stream()
@@ -102,12 +119,11 @@ class SharedLimitsTest {
             }
             pool.shutdown();
             long millis = (System.nanoTime() - started) / 1_000_000;
-            System.out.printf("3 engines x %d threads: %d admitted, %d refused, %d tokens reported, in %d ms%n",
-                    threadsPerEngine, admitted.get(), refused.get(), reportedTokens.get(), millis);
+            System.out.printf("3 engines x %d threads, allowance %.2f: %d admitted, %d refused, %d tokens reported,"
+                    + " in %d ms%n", threadsPerEngine, allowance, admitted.get(), refused.get(), reportedTokens.get(),
+                    millis);
 
-            // WORST_CASE reserves prompt + max_tokens and the reported usage never exceeds it: the
-            // exact shared bucket admits at most the quota, with no bound to add
-            assertTrue(reportedTokens.get() <= quota, () -> reportedTokens.get() + " tokens over a quota of " + quota);
+            assertTrue(reportedTokens.get() <= bound, () -> reportedTokens.get() + " tokens, bound " + bound);
             assertTrue(refused.get() > 0, "the quota was reached");
             assertTrue(reportedTokens.get() > quota - 3 * threadsPerEngine * 80,
                     () -> "the quota was used: " + reportedTokens.get());
