@@ -6,6 +6,7 @@ import com.github.benmanes.caffeine.cache.Expiry;
 import dev.maas4j.api.TimeSource;
 import dev.maas4j.core.LimitBackend;
 import dev.maas4j.store.jdbc.internal.BucketProxyManager;
+import dev.maas4j.store.jdbc.internal.ProbeCachingBucket;
 import io.github.bucket4j.Bucket;
 import io.github.bucket4j.BucketConfiguration;
 import io.github.bucket4j.TimeMeter;
@@ -41,7 +42,10 @@ import java.util.concurrent.TimeUnit;
  * <p><b>How.</b> Each bucket is one row of {@code maas_limit_bucket} holding bucket4j's state.
  * Every operation on a bucket ({@code tryConsume}, a refund, a probe) is one short transaction
  * that locks the row with {@code SELECT ... FOR UPDATE}; concurrent operations on one bucket by
- * threads of this process are first merged into one transaction (bucket4j's batching).
+ * threads of this process are first merged into one transaction (bucket4j's batching). The probes
+ * the engine makes right after a reservation (remaining tokens, time until full, for the
+ * rate-limit headers) are answered from the reservation's own result, so an admission costs one
+ * transaction and its settlement one more.
  *
  * <p><b>Accuracy.</b> In the default, exact mode a shared bucket is as exact as an in-process one:
  * the total admitted by all replicas stays within the limit plus the engine's reservation bound
@@ -139,6 +143,7 @@ public final class JdbcLimitBackend implements LimitBackend, AutoCloseable {
                     // first use in this process (the row may hold an older limit stored by another
                     // replica or an earlier run), or the limit was changed since
                     proxies.reconfigure(entry.key, configuration);
+                    entry.probes.capacity(configuration.getBandwidths()[0].getCapacity());
                     entry.configuration = configuration;
                 }
             }
@@ -160,7 +165,8 @@ public final class JdbcLimitBackend implements LimitBackend, AutoCloseable {
             builder = builder.withOptimization(Optimizations.batching());
         }
         // no I/O here (inside the cache's compute): the configuration is checked by the first caller
-        return new Entry(key, builder.build(key, () -> configuration));
+        return new Entry(key, ProbeCachingBucket.of(builder.build(key, () -> configuration),
+                configuration.getBandwidths()[0].getCapacity()));
     }
 
     private void deleteExpired() {
@@ -182,13 +188,15 @@ public final class JdbcLimitBackend implements LimitBackend, AutoCloseable {
 
     private static final class Entry {
         final BucketProxyManager.Key key;
+        final ProbeCachingBucket probes;
         final Bucket bucket;
         /** The configuration known to be stored, {@code null} until checked. */
         volatile BucketConfiguration configuration;
 
-        Entry(BucketProxyManager.Key key, Bucket bucket) {
+        Entry(BucketProxyManager.Key key, ProbeCachingBucket probes) {
             this.key = key;
-            this.bucket = bucket;
+            this.probes = probes;
+            this.bucket = probes.bucket();
         }
     }
 

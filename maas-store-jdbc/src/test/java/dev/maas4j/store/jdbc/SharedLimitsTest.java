@@ -73,9 +73,16 @@ class SharedLimitsTest {
                 }));
             }
             catalog(replicas.get(0).store, quota);
-            TestData.awaitTrue("every replica sees the model", () -> replicas.stream()
-                    .allMatch(r -> r.engine.model("granite").isPresent()));
             String key = replicas.get(0).newKey("alice");
+            TestData.awaitTrue("every replica sees the catalog", () -> replicas.stream().allMatch(r -> {
+                try (Lease probe = r.admit(key, "granite", 0, 0)) {
+                    if (probe.allowed()) {
+                        probe.fail(502); // charged nothing
+                        return true;
+                    }
+                    return false;
+                }
+            }));
 
             int threadsPerEngine = 6;
             int attemptsPerThread = 80;
@@ -133,7 +140,8 @@ class SharedLimitsTest {
             }
             UsageTotals totals = replicas.get(1).store.totals(UsageQuery.between(START.minusSeconds(3600),
                     START.plusSeconds(3600)).where(UsageDimension.MODEL, "granite"));
-            assertEquals(admitted.get(), totals.requests());
+            // plus the one probe per replica above, recorded as an upstream error with no tokens
+            assertEquals(admitted.get() + replicas.size(), totals.requests());
             assertEquals(reportedPrompt.get(), totals.promptTokens());
             assertEquals(reportedCompletion.get(), totals.completionTokens());
             BigDecimal cost = ModelPrice.usd("0.15", "0.60").cost(reportedPrompt.get(), reportedCompletion.get());
@@ -156,9 +164,11 @@ class SharedLimitsTest {
             b.store.addListener(seenByB);
             catalog(a.store, 1_000);
             String key = a.newKey("alice");
-            TestData.awaitTrue("b sees the model", () -> b.engine.model("granite").isPresent());
+            // model, policy and subscription: three changes each engine has refreshed for
+            TestData.awaitTrue("both engines see the catalog", () -> seenByA.catalogChanges.get() >= 3
+                    && seenByB.catalogChanges.get() >= 3);
             try (Lease lease = a.admit(key, "granite", 300, 300)) {
-                assertTrue(lease.allowed());
+                assertTrue(lease.allowed(), () -> lease.admission().toString());
                 lease.complete(TokenUsage.reported(300, 300), 200); // 600 of 1,000 used
             }
 
@@ -192,6 +202,37 @@ class SharedLimitsTest {
                 l.complete(TokenUsage.reported(600, 600), 200);
             }
             assertRefused(a.admit(key, "granite", 1, 0), "the new window is used up too");
+        }
+    }
+
+    @Test
+    void rateLimitHeadersAndRetryAfterDescribeTheSharedBucket() {
+        String url = PostgresServer.shared().newDatabase();
+        ManualTimeSource time = new ManualTimeSource(START);
+        try (Replica a = new Replica(url, time, FailureMode.FAIL_CLOSED, x -> { })) {
+            catalog(a.store, 1_000);
+            String key = a.newKey("alice");
+            TestData.awaitTrue("the engine sees the catalog", () -> {
+                try (Lease l = a.admit(key, "granite", 0, 0)) {
+                    return l.allowed() && l.fail(502);
+                }
+            });
+            try (Lease l = a.admit(key, "granite", 100, 300)) {
+                assertTrue(l.allowed());
+                var status = l.admission().rateLimits();
+                assertEquals(1_000, status.tokenLimit());
+                assertEquals(600, status.remainingTokens(), "1,000 less the 400 reserved");
+                assertTrue(status.tokenResetMillis() > 0 && status.tokenResetMillis() <= 3_600_000,
+                        () -> "resets within the hour: " + status.tokenResetMillis());
+                l.complete(TokenUsage.reported(100, 300), 200);
+            }
+            time.advance(Duration.ofMinutes(10));
+            try (Lease l = a.admit(key, "granite", 300, 400)) {
+                assertFalse(l.allowed(), "700 more do not fit in the 600 left");
+                Duration retryAfter = l.admission().denial().orElseThrow().retryAfter();
+                assertEquals(Duration.ofMinutes(50), retryAfter, "the window refills 50 minutes later");
+                assertEquals(600, l.admission().rateLimits().remainingTokens());
+            }
         }
     }
 
