@@ -107,6 +107,13 @@ public final class Gateway implements AutoCloseable {
 
     /** Starts the gateway from {@code args[0]} or {@code MAAS_CONFIG}, and runs until the JVM is stopped. */
     public static void main(String[] args) throws Exception {
+        // java.net.http completes exchanges on the common pool; with parallelism 1 (2 CPUs or
+        // fewer) CompletableFuture starts a new thread per task, which the overhead benchmark
+        // showed to be the main cost of the proxy on small machines
+        String parallelism = "java.util.concurrent.ForkJoinPool.common.parallelism";
+        if (System.getProperty(parallelism) == null && Runtime.getRuntime().availableProcessors() <= 2) {
+            System.setProperty(parallelism, "2");
+        }
         Optional<Path> path = args.length > 0 ? Optional.of(Path.of(args[0])) : Optional.empty();
         Gateway gateway = start(GatewayConfig.load(path, System.getenv()), System.out);
         CountDownLatch stopped = new CountDownLatch(1);
