@@ -17,7 +17,7 @@ public final class ManualTimeSource implements TimeSource {
 
     /** A clock that reads {@code start}. */
     public ManualTimeSource(Instant start) {
-        this.nanos = new AtomicLong(start.getEpochSecond() * 1_000_000_000L + start.getNano());
+        this.nanos = new AtomicLong(TimeSource.toEpochNanos(start));
     }
 
     @Override
@@ -35,7 +35,7 @@ public final class ManualTimeSource implements TimeSource {
 
     /** Sets the clock to {@code instant}, which must not be in its past. */
     public void set(Instant instant) {
-        long target = instant.getEpochSecond() * 1_000_000_000L + instant.getNano();
+        long target = TimeSource.toEpochNanos(instant);
         nanos.accumulateAndGet(target, (current, t) -> {
             if (t < current) {
                 throw new IllegalArgumentException("time only moves forward");

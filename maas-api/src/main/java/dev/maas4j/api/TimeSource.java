@@ -15,8 +15,18 @@ public interface TimeSource {
 
     /** The current instant. */
     default Instant now() {
-        long nanos = epochNanos();
-        return Instant.ofEpochSecond(Math.floorDiv(nanos, 1_000_000_000L), Math.floorMod(nanos, 1_000_000_000L));
+        return toInstant(epochNanos());
+    }
+
+    /** The instant {@code epochNanos} nanoseconds after the epoch. */
+    static Instant toInstant(long epochNanos) {
+        return Instant.ofEpochSecond(Math.floorDiv(epochNanos, 1_000_000_000L),
+                Math.floorMod(epochNanos, 1_000_000_000L));
+    }
+
+    /** {@code instant} in nanoseconds since the epoch (the unit of {@link #epochNanos()}). */
+    static long toEpochNanos(Instant instant) {
+        return instant.getEpochSecond() * 1_000_000_000L + instant.getNano();
     }
 
     /** The system clock, millisecond precision. */

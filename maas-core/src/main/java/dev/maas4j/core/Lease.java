@@ -3,6 +3,7 @@ package dev.maas4j.core;
 import dev.maas4j.api.Admission;
 import dev.maas4j.api.AdmissionRequest;
 import dev.maas4j.api.Outcome;
+import dev.maas4j.api.TimeSource;
 import dev.maas4j.api.TokenUsage;
 import dev.maas4j.api.Identity;
 import dev.maas4j.api.UsageEvent;
@@ -11,7 +12,6 @@ import dev.maas4j.core.internal.PendingUsage;
 import dev.maas4j.core.internal.Plan;
 import dev.maas4j.core.internal.Reservation;
 
-import java.time.Instant;
 
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 
@@ -145,13 +145,10 @@ public final class Lease implements AutoCloseable, PendingUsage {
         return new UsageEvent(request.requestId(), keyEntry.key().id(), identity.user(), identity.groups(),
                 plan.subscription().name(), plan.model().name(), request.endpoint(), charged,
                 plan.pricing().cost(charged.promptTokens(), charged.completionTokens()), httpStatus, outcome,
-                instant(startedNanos), instant(endedNanos), request.stream(), plan.subscription().tokenMetadata());
+                TimeSource.toInstant(startedNanos), TimeSource.toInstant(endedNanos), request.stream(),
+                plan.subscription().tokenMetadata());
     }
 
-    private static Instant instant(long epochNanos) {
-        return Instant.ofEpochSecond(Math.floorDiv(epochNanos, 1_000_000_000L),
-                Math.floorMod(epochNanos, 1_000_000_000L));
-    }
 
     AdmissionRequest request() {
         return request;

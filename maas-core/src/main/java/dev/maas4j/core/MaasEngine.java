@@ -399,10 +399,6 @@ public final class MaasEngine implements AutoCloseable {
         recorder.record(lease);
     }
 
-    private static Instant instant(long epochNanos) {
-        return Instant.ofEpochSecond(Math.floorDiv(epochNanos, 1_000_000_000L),
-                Math.floorMod(epochNanos, 1_000_000_000L));
-    }
 
     // ------------------------------------------------------------------ catalog and models
 
@@ -501,7 +497,7 @@ public final class MaasEngine implements AutoCloseable {
             for (KeyEntry entry : keys.asMap().values()) {
                 long nanos = entry.takeLastUsed();
                 if (nanos >= 0) {
-                    used.put(entry.key().id(), instant(nanos));
+                    used.put(entry.key().id(), TimeSource.toInstant(nanos));
                 }
             }
             if (!used.isEmpty()) {
@@ -517,7 +513,7 @@ public final class MaasEngine implements AutoCloseable {
         if (nanos >= 0 && !closed) {
             scheduler.execute(() -> {
                 try {
-                    keyStore.recordLastUsed(Map.of(entry.key().id(), instant(nanos)));
+                    keyStore.recordLastUsed(Map.of(entry.key().id(), TimeSource.toInstant(nanos)));
                 } catch (RuntimeException e) {
                     log.warn("could not record the last-used time of a key: {}", e.getMessage());
                 }

@@ -167,7 +167,7 @@ public final class Admitter {
         for (BudgetRef ref : budgetRefs) {
             Instant start = ref.budget.period().start(instant, budgetZone).toInstant();
             Instant end = ref.budget.period().end(instant, budgetZone).toInstant();
-            long endNanos = end.getEpochSecond() * 1_000_000_000L + end.getNano();
+            long endNanos = TimeSource.toEpochNanos(end);
             validUntil = Math.min(validUntil, endNanos);
             limits.add(LimitSpec.budget("budget:" + ref.owner + ":" + ref.budget.period() + ":" + start.getEpochSecond(),
                     Pricing.toNanos(ref.budget.amount()), endNanos, now,

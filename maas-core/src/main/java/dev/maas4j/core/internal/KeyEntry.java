@@ -1,6 +1,7 @@
 package dev.maas4j.core.internal;
 
 import dev.maas4j.api.ApiKey;
+import dev.maas4j.api.TimeSource;
 
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -25,7 +26,7 @@ public final class KeyEntry {
         this.key = key;
         this.revoked = key.revokedAt().isPresent();
         this.expiresAtNanos = key.expiresAt()
-                .map(at -> at.getEpochSecond() * 1_000_000_000L + at.getNano()).orElse(Long.MAX_VALUE);
+                .map(TimeSource::toEpochNanos).orElse(Long.MAX_VALUE);
     }
 
     /** Whether the key was revoked when it was loaded (revocation evicts the entry). */
