@@ -17,7 +17,7 @@ final class JettyHost implements ServletHost {
     private Server server;
 
     @Override
-    public URI start(Filter filter, Servlet servlet) throws Exception {
+    public URI start(Filter filter, Servlet servlet, boolean servletAsyncSupported) throws Exception {
         server = new Server();
         ServerConnector connector = new ServerConnector(server);
         connector.setHost("127.0.0.1");
@@ -25,7 +25,7 @@ final class JettyHost implements ServletHost {
         server.addConnector(connector);
         ServletContextHandler context = new ServletContextHandler("/");
         ServletHolder holder = new ServletHolder(servlet);
-        holder.setAsyncSupported(true);
+        holder.setAsyncSupported(servletAsyncSupported);
         context.addServlet(holder, "/*");
         FilterHolder filterHolder = new FilterHolder(filter);
         filterHolder.setAsyncSupported(true);

@@ -114,18 +114,16 @@ final class TestUpstream implements AutoCloseable {
             return;
         }
         switch (mode) {
-            case "error-500" -> respond(exchange, 500,
-                    "{\"error\":{\"message\":\"boom\",\"type\":\"server_error\",\"code\":null}}");
-            case "error-400" -> respond(exchange, 400,
-                    "{\"error\":{\"message\":\"bad\",\"type\":\"invalid_request_error\",\"code\":null}}");
+            case "error-500" -> respond(exchange, 500, OpenAiBodies.error("boom", "server_error"));
+            case "error-400" -> respond(exchange, 400, OpenAiBodies.error("bad", "invalid_request_error"));
             case "hang-headers" -> {
                 await(gate(gate == null ? "hang" : gate));
-                respond(exchange, 200, completion(model, prompt, completion));
+                respond(exchange, 200, OpenAiBodies.completion(model, prompt, completion));
             }
             case "sse", "fail-mid-stream" -> stream(exchange, model, chunks, includeUsage, prompt, completion,
                     gate, delay, mode.equals("fail-mid-stream"));
             case "sse-no-usage" -> stream(exchange, model, chunks, false, prompt, completion, gate, delay, false);
-            default -> respond(exchange, 200, completion(model, prompt, completion));
+            default -> respond(exchange, 200, OpenAiBodies.completion(model, prompt, completion));
         }
     }
 
@@ -137,9 +135,7 @@ final class TestUpstream implements AutoCloseable {
         OutputStream out = exchange.getResponseBody();
         try {
             for (int i = 0; i < chunks; i++) {
-                event(out, "{\"id\":\"chatcmpl-1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\""
-                        + model + "\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"tok" + i
-                        + " \"},\"finish_reason\":null}]}");
+                event(out, OpenAiBodies.contentChunk(model, i));
                 if (i == 0 && gate != null) {
                     await(gate(gate));
                 }
@@ -151,12 +147,9 @@ final class TestUpstream implements AutoCloseable {
                     Thread.sleep(delayMillis);
                 }
             }
-            event(out, "{\"id\":\"chatcmpl-1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\""
-                    + model + "\",\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}");
+            event(out, OpenAiBodies.stopChunk(model));
             if (includeUsage) {
-                event(out, "{\"id\":\"chatcmpl-1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\""
-                        + model + "\",\"choices\":[],\"usage\":{\"prompt_tokens\":" + prompt
-                        + ",\"completion_tokens\":" + completion + ",\"total_tokens\":" + (prompt + completion) + "}}");
+                event(out, OpenAiBodies.usageChunk(model, prompt, completion));
             }
             event(out, "[DONE]");
             out.close();
@@ -171,15 +164,8 @@ final class TestUpstream implements AutoCloseable {
     }
 
     private static void event(OutputStream out, String data) throws IOException {
-        out.write(("data: " + data + "\n\n").getBytes(StandardCharsets.UTF_8));
+        out.write(OpenAiBodies.eventBytes(data));
         out.flush();
-    }
-
-    private static String completion(String model, long prompt, long completion) {
-        return "{\"id\":\"chatcmpl-1\",\"object\":\"chat.completion\",\"created\":1,\"model\":\"" + model
-                + "\",\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\"Hello there\"},"
-                + "\"finish_reason\":\"stop\"}],\"usage\":{\"prompt_tokens\":" + prompt + ",\"completion_tokens\":"
-                + completion + ",\"total_tokens\":" + (prompt + completion) + "}}";
     }
 
     private static void respond(HttpExchange exchange, int status, String body) throws IOException {

@@ -19,7 +19,7 @@ final class TomcatHost implements ServletHost {
     private Path baseDir;
 
     @Override
-    public URI start(Filter filter, Servlet servlet) throws Exception {
+    public URI start(Filter filter, Servlet servlet, boolean servletAsyncSupported) throws Exception {
         baseDir = Files.createTempDirectory("maas-tomcat");
         tomcat = new Tomcat();
         tomcat.setBaseDir(baseDir.toString());
@@ -30,7 +30,7 @@ final class TomcatHost implements ServletHost {
         tomcat.setConnector(connector);
         Context context = tomcat.addContext("", baseDir.toString());
         Wrapper wrapper = Tomcat.addServlet(context, "proxy", servlet);
-        wrapper.setAsyncSupported(true);
+        wrapper.setAsyncSupported(servletAsyncSupported);
         context.addServletMappingDecoded("/*", "proxy");
         FilterDef def = new FilterDef();
         def.setFilterName("maas");
