@@ -87,7 +87,7 @@ public record AdmissionRequest(Optional<Secret> presentedKey, String model, Endp
             return this;
         }
 
-        /** Sets the request id (default: a random UUID). */
+        /** Sets the request id (default: a new {@link RequestIds#next() time-ordered id}). */
         public Builder requestId(String value) {
             requestId = value;
             return this;
@@ -96,7 +96,7 @@ public record AdmissionRequest(Optional<Secret> presentedKey, String model, Endp
         /** Builds the request. */
         public AdmissionRequest build() {
             return new AdmissionRequest(presentedKey, model, endpoint, promptTokensEstimate, maxOutputTokens, stream,
-                    requestedSubscription, requestId == null ? java.util.UUID.randomUUID().toString() : requestId);
+                    requestedSubscription, requestId == null ? RequestIds.next() : requestId);
         }
     }
 }
