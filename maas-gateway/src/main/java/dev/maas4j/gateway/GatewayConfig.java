@@ -72,7 +72,7 @@ public record GatewayConfig(Server server, Upstream upstream, Engine engine, Adm
     /** Fills in the defaults. */
     public GatewayConfig {
         server = server != null ? server : new Server(null, null, null, null);
-        upstream = upstream != null ? upstream : new Upstream(null, null, null);
+        upstream = upstream != null ? upstream : new Upstream(null, null, null, null);
         engine = engine != null ? engine : new Engine(null, null, null, null, null);
         admin = admin != null ? admin : new Admin(null, null);
         demo = demo != null ? demo : new Demo(null, null, null);
@@ -185,14 +185,16 @@ public record GatewayConfig(Server server, Upstream upstream, Engine engine, Adm
     /**
      * @param connectTimeout  e.g. {@code 5s} (default)
      * @param responseTimeout time to the response headers, e.g. {@code 10m} (default)
+     * @param idleTimeout     longest silence of a started response, e.g. {@code 5m} (default); {@code 0s}: none
      * @param http2           speak h2c / h2 to upstreams (default false: HTTP/1.1)
      */
     @JsonIgnoreProperties(ignoreUnknown = false)
-    public record Upstream(String connectTimeout, String responseTimeout, Boolean http2) {
+    public record Upstream(String connectTimeout, String responseTimeout, String idleTimeout, Boolean http2) {
         /** Fills in the defaults. */
         public Upstream {
             connectTimeout = connectTimeout != null ? connectTimeout : "5s";
             responseTimeout = responseTimeout != null ? responseTimeout : "10m";
+            idleTimeout = idleTimeout != null ? idleTimeout : "5m";
             http2 = http2 != null && http2;
         }
     }

@@ -8,6 +8,7 @@ import dev.maas4j.api.EndpointKind;
 import dev.maas4j.api.Grant;
 import dev.maas4j.api.Identity;
 import dev.maas4j.api.ModelRef;
+import dev.maas4j.api.RequestIds;
 import dev.maas4j.core.Authentication;
 import dev.maas4j.core.Lease;
 import dev.maas4j.core.MaasEngine;
@@ -36,7 +37,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.UUID;
 
 /**
  * The governance filter: put it in front of a model endpoint (the host's own servlet or
@@ -134,7 +134,7 @@ public final class MaasFilter implements Filter {
             return;
         }
         Optional<String> key = Credentials.presentedKey(request);
-        String requestId = UUID.randomUUID().toString();
+        String requestId = RequestIds.next();
         response.setHeader(REQUEST_ID_HEADER, requestId);
         if (key.isEmpty()) {
             // refuse before reading a body from an anonymous client

@@ -7,6 +7,7 @@ import dev.maas4j.servlet.internal.BufferedRequest;
 import dev.maas4j.servlet.internal.Endpoints;
 import dev.maas4j.servlet.internal.ErrorResponses;
 import dev.maas4j.servlet.internal.Exchange;
+import dev.maas4j.servlet.internal.RelaySettings;
 import dev.maas4j.servlet.internal.Route;
 import dev.maas4j.servlet.internal.UpstreamRelay;
 import jakarta.servlet.http.HttpServlet;
@@ -18,10 +19,10 @@ import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 
 /**
  * Forwards governed requests to the upstream endpoint(s) of the model {@link MaasFilter} admitted
@@ -55,32 +56,32 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class MaasProxyServlet extends HttpServlet {
     private static final long serialVersionUID = 1L;
 
-    private final transient HttpClient client;
-    private final transient ExecutorService ownExecutor;
-    private final Duration responseTimeout;
-    private final transient Endpoints endpoints;
+    private final transient RelaySettings settings;
+    private final transient ScheduledExecutorService idleTimer;
 
     private MaasProxyServlet(Builder b) {
-        if (b.client != null) {
-            this.client = b.client;
-            this.ownExecutor = null;
+        HttpClient client = b.client != null ? b.client : HttpClient.newBuilder()
+                .version(b.httpVersion)
+                .connectTimeout(b.connectTimeout)
+                .followRedirects(HttpClient.Redirect.NEVER)
+                // the relay never blocks (non-blocking servlet output), so the client's own selector
+                // thread can run every step of an exchange: no hand-off between threads per response
+                .executor(Runnable::run)
+                .build();
+        if (b.idleTimeout.isZero()) {
+            this.idleTimer = null;
         } else {
-            // an executor of our own, so that destroy() can stop the threads the container counts as ours
-            AtomicInteger threads = new AtomicInteger();
-            this.ownExecutor = Executors.newCachedThreadPool(r -> {
-                Thread thread = new Thread(r, "maas-proxy-" + threads.incrementAndGet());
+            ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, r -> {
+                Thread thread = new Thread(r, "maas-proxy-idle-timer");
                 thread.setDaemon(true);
                 return thread;
             });
-            this.client = HttpClient.newBuilder()
-                    .version(b.httpVersion)
-                    .connectTimeout(b.connectTimeout)
-                    .followRedirects(HttpClient.Redirect.NEVER)
-                    .executor(ownExecutor)
-                    .build();
+            // most checks are cancelled (the exchange ended first): do not keep them queued
+            timer.setRemoveOnCancelPolicy(true);
+            this.idleTimer = timer;
         }
-        this.responseTimeout = b.responseTimeout;
-        this.endpoints = new Endpoints(b.refusedBackoff.toNanos());
+        this.settings = new RelaySettings(client, b.responseTimeout, b.idleTimeout, Optional.ofNullable(idleTimer),
+                new Endpoints(b.refusedBackoff.toNanos()));
     }
 
     /** A builder with the defaults. */
@@ -88,11 +89,11 @@ public final class MaasProxyServlet extends HttpServlet {
         return new Builder();
     }
 
-    /** Stops the proxy's threads; requests still streaming are cut. */
+    /** Stops the proxy's idle timer; the HTTP client's own thread ends once the client is unreachable. */
     @Override
     public void destroy() {
-        if (ownExecutor != null) {
-            ownExecutor.shutdownNow();
+        if (idleTimer != null) {
+            idleTimer.shutdownNow();
         }
     }
 
@@ -116,7 +117,7 @@ public final class MaasProxyServlet extends HttpServlet {
                 : Route.parse(request.getRequestURI().substring(request.getContextPath().length())).v1Suffix();
         byte[] body = request instanceof BufferedRequest buffered ? buffered.body()
                 : request.getInputStream().readAllBytes();
-        UpstreamRelay.start(client, responseTimeout, endpoints, request, response, exchange, model, body, suffix);
+        UpstreamRelay.start(settings, request, response, exchange, model, body, suffix);
     }
 
     /**
@@ -127,6 +128,7 @@ public final class MaasProxyServlet extends HttpServlet {
         private Duration connectTimeout = Duration.ofSeconds(5);
         private Duration responseTimeout = Duration.ofMinutes(10);
         private Duration refusedBackoff = Duration.ofSeconds(2);
+        private Duration idleTimeout = Duration.ofMinutes(5);
         private HttpClient.Version httpVersion = HttpClient.Version.HTTP_1_1;
         private HttpClient client;
         private final Set<String> set = new HashSet<>();
@@ -157,12 +159,29 @@ public final class MaasProxyServlet extends HttpServlet {
 
         /**
          * How long to wait for the upstream's response headers (default 10 minutes: a non-streamed
-         * completion sends its headers only when the whole answer is generated). A stream, once
-         * started, is not cut.
+         * completion sends its headers only when the whole answer is generated). Once the response
+         * has started, {@link #idleTimeout} applies instead.
          */
         public Builder responseTimeout(Duration value) {
             once("responseTimeout");
             responseTimeout = positive(value, "responseTimeout");
+            return this;
+        }
+
+        /**
+         * How long a response that has started may go without sending more while the proxy is ready
+         * for more (default 5 minutes; {@link Duration#ZERO} for no limit). An upstream that stalls
+         * that long is cut: the client gets an SSE error event ({@code upstream_timeout}) if it was
+         * streaming, or a cut-off body, and is charged what was generated. Time spent waiting on a
+         * slow client does not count.
+         */
+        public Builder idleTimeout(Duration value) {
+            once("idleTimeout");
+            Objects.requireNonNull(value, "idleTimeout");
+            if (value.isNegative()) {
+                throw new IllegalArgumentException("idleTimeout must be zero (no limit) or positive, was " + value);
+            }
+            idleTimeout = value;
             return this;
         }
 
@@ -185,7 +204,10 @@ public final class MaasProxyServlet extends HttpServlet {
 
         /**
          * An HTTP client to use instead of one built from {@link #connectTimeout} and
-         * {@link #httpVersion} (for a custom executor, proxy or TLS context).
+         * {@link #httpVersion} (for a proxy or TLS context). The proxy's own client runs every step
+         * of an exchange on the client's selector thread ({@code executor(Runnable::run)}), which is
+         * safe because the relay never blocks; a client with a thread-pool executor works too, at
+         * the cost of a hand-off between threads for each piece of a response.
          */
         public Builder httpClient(HttpClient value) {
             once("httpClient");

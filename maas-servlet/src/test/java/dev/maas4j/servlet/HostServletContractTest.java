@@ -8,7 +8,6 @@ import dev.maas4j.api.UsageEvent;
 import dev.maas4j.core.CreatedKey;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -191,7 +190,6 @@ abstract class HostServletContractTest extends GovernedHttpTest {
     }
 
     @Test
-    @Disabled("bug: ObservedResponse.reset() restores the x-ratelimit-* headers after a reset but not x-request-id")
     void theRequestIdHeaderSurvivesAServletThatResetsTheResponse() throws Exception {
         HttpResponse<String> response = post("/v1/chat/completions", CHAT, bearer(alice), "X-Test-Mode", "reset");
 

@@ -76,6 +76,8 @@ public final class GatewayOverhead {
     /** Runs the benchmark; see the class documentation for the options. */
     public static void main(String[] args) throws Exception {
         Options options = Options.parse(args);
+        // what the gateway's own main sets, before anything creates an HTTP client or the common pool
+        Gateway.applyRuntimeDefaults();
         PrintStream out = System.out;
         out.println("# maas4j gateway overhead, " + Instant.now());
         out.println(machine());

@@ -5,6 +5,7 @@ import dev.maas4j.api.RateLimitStatus;
 import dev.maas4j.api.TokenUsage;
 import dev.maas4j.core.Lease;
 import dev.maas4j.core.usage.UsageObserver;
+import dev.maas4j.servlet.MaasFilter;
 import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;
 import jakarta.servlet.http.HttpServletResponse;
@@ -83,6 +84,12 @@ public final class Exchange implements AsyncListener {
         current.accept(bytes, offset, length);
     }
 
+    /** Sets the headers the gateway adds to every answer (request id, rate limits) again, after a reset. */
+    public void restoreGatewayHeaders(HttpServletResponse target) {
+        target.setHeader(MaasFilter.REQUEST_ID_HEADER, lease.admission().requestId());
+        RateLimitHeaders.apply(target, rateLimits);
+    }
+
     /** The client went away: a write or flush to it failed. */
     public void clientGone() {
         clientGone = true;
@@ -155,7 +162,7 @@ public final class Exchange implements AsyncListener {
         HttpServletResponse original = (HttpServletResponse) event.getSuppliedResponse();
         if (!original.isCommitted()) {
             original.reset();
-            RateLimitHeaders.apply(original, rateLimits);
+            restoreGatewayHeaders(original);
             ErrorResponses.write(original, 504, "The model did not answer in time", "server_error",
                     "upstream_timeout");
         }

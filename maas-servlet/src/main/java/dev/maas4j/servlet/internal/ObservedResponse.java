@@ -15,8 +15,9 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * The response as the downstream servlet writes it: every byte goes to the client at once and,
- * on the way, to the exchange's usage observer. Server-sent events are flushed after every write so
- * no chunk waits in a buffer; a failed write marks the client as gone.
+ * on the way, to the exchange's usage observer. Server-sent events written with blocking output are
+ * flushed after every write so no chunk waits in a buffer (with non-blocking output the writer
+ * flushes when the container lets it); a failed write marks the client as gone.
  *
  * <p>Not thread-safe beyond the servlet contract (one writer at a time).
  */
@@ -74,8 +75,9 @@ public final class ObservedResponse extends HttpServletResponseWrapper {
     @Override
     public void reset() {
         super.reset();
-        // a reset clears every header: the rate-limit headers still apply to whatever is sent next
-        RateLimitHeaders.apply((HttpServletResponse) getResponse(), exchange.rateLimits());
+        // a reset clears every header: the request id and the rate-limit headers still apply to
+        // whatever is sent next
+        exchange.restoreGatewayHeaders((HttpServletResponse) getResponse());
     }
 
     private boolean isEventStream() {
@@ -87,6 +89,8 @@ public final class ObservedResponse extends HttpServletResponseWrapper {
     private final class ObservingOutputStream extends ServletOutputStream {
         private final ServletOutputStream out;
         private Boolean eventStream;
+        /** Whoever set a write listener flushes when the output is ready; a flush here would break that. */
+        private boolean nonBlocking;
 
         ObservingOutputStream(ServletOutputStream out) {
             this.out = out;
@@ -118,7 +122,7 @@ public final class ObservedResponse extends HttpServletResponseWrapper {
             observe(b, off, len);
             try {
                 out.write(b, off, len);
-                if (eventStream) {
+                if (eventStream && !nonBlocking) {
                     out.flush();
                 }
             } catch (IOException e) {
@@ -155,6 +159,7 @@ public final class ObservedResponse extends HttpServletResponseWrapper {
         @Override
         public void setWriteListener(WriteListener listener) {
             out.setWriteListener(listener);
+            nonBlocking = true;
         }
     }
 

@@ -51,12 +51,12 @@ public final class RateLimitHeaders {
         }
         out.append(seconds);
         if (fraction > 0) {
-            String digits = String.format("%03d", fraction);
-            int end = digits.length();
-            while (digits.charAt(end - 1) == '0') {
-                end--;
+            // three digits without the trailing zeros: 5 -> .005, 50 -> .05, 500 -> .5
+            out.append('.');
+            for (long unit = 100; fraction > 0; unit /= 10) {
+                out.append((char) ('0' + fraction / unit));
+                fraction %= unit;
             }
-            out.append('.').append(digits, 0, end);
         }
         return out.append('s').toString();
     }

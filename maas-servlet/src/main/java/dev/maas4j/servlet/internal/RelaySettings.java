@@ -1,0 +1,28 @@
+package dev.maas4j.servlet.internal;
+
+import java.net.http.HttpClient;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ScheduledExecutorService;
+
+/**
+ * What every {@link UpstreamRelay} of one proxy shares: its HTTP client, its timeouts and the
+ * endpoints' health.
+ *
+ * @param client          sends the requests upstream
+ * @param responseTimeout the longest wait for the upstream's response headers
+ * @param idleTimeout     the longest wait for more of a response body once it started
+ * @param idleTimer       runs the idle checks; empty when there is no idle timeout
+ * @param endpoints       round-robin order and refused-connection back-off
+ */
+public record RelaySettings(HttpClient client, Duration responseTimeout, Duration idleTimeout,
+                            Optional<ScheduledExecutorService> idleTimer, Endpoints endpoints) {
+    public RelaySettings {
+        Objects.requireNonNull(client, "client");
+        Objects.requireNonNull(responseTimeout, "responseTimeout");
+        Objects.requireNonNull(idleTimeout, "idleTimeout");
+        Objects.requireNonNull(idleTimer, "idleTimer");
+        Objects.requireNonNull(endpoints, "endpoints");
+    }
+}
