@@ -34,6 +34,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -143,7 +144,7 @@ public final class MaasFilter implements Filter {
             return;
         }
         long declared = request.getContentLengthLong();
-        byte[] body = declared > maxBodyBytes ? null : readBounded(request.getInputStream(), maxBodyBytes);
+        byte[] body = declared > maxBodyBytes ? null : readBounded(request.getInputStream(), declared, maxBodyBytes);
         if (body == null) {
             ErrorResponses.write(response, 413, "The request body is larger than the limit of " + maxBodyBytes
                     + " bytes", "invalid_request_error", "request_too_large");
@@ -275,10 +276,22 @@ public final class MaasFilter implements Filter {
         response.getOutputStream().write(body);
     }
 
-    /** The body, or {@code null} when it is longer than {@code limit}. */
-    private static byte[] readBounded(InputStream in, long limit) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream((int) Math.min(limit, 8192));
-        byte[] buffer = new byte[8192];
+    /**
+     * The body, or {@code null} when it is longer than {@code limit}. A declared length sizes the
+     * array exactly (one allocation, no copy); without one, the body is read in growing pieces.
+     */
+    private static byte[] readBounded(InputStream in, long declared, long limit) throws IOException {
+        if (declared >= 0) {
+            byte[] body = new byte[(int) declared];
+            int read = 0;
+            int n;
+            while (read < body.length && (n = in.read(body, read, body.length - read)) > 0) {
+                read += n;
+            }
+            return read == body.length ? body : Arrays.copyOf(body, read);
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream(1024);
+        byte[] buffer = new byte[4096];
         long total = 0;
         int n;
         while ((n = in.read(buffer)) > 0) {

@@ -154,6 +154,42 @@ abstract class GatewayContractTest extends GovernedHttpTest {
     }
 
     @Test
+    void aClientThatReadsLateGetsEveryByteOfALargeFastStreamInOrder() throws Exception {
+        // 3,000 chunks of about 8 KB (24 MB): far more than the sockets between upstream, proxy and
+        // client can hold, so the proxy's writes to the client wait and the upstream is held back
+        int chunks = 3000;
+        HttpRequest request = request("/v1/chat/completions", STREAM_CHAT, bearer(alice), "X-Test-Mode", "sse",
+                "X-Test-Chunks", Integer.toString(chunks), "X-Test-Chunk-Padding", "8000",
+                "X-Test-Usage", "7," + chunks).build();
+        HttpResponse<InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+        assertEquals(200, response.statusCode());
+        // read nothing until the upstream has written a few megabytes (bounded: proceed anyway after 10 s)
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (upstream.chunksWritten.get() < 500 && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        int next = 0;
+        boolean done = false;
+        try (BufferedReader reader = new BufferedReader(new InputStreamReader(response.body(),
+                StandardCharsets.UTF_8))) {
+            for (String line = reader.readLine(); line != null; line = reader.readLine()) {
+                if (line.contains("\"content\":\"tok")) {
+                    assertTrue(line.contains("\"content\":\"tok" + next + " "), "chunk " + next + " expected, got "
+                            + line.substring(0, Math.min(line.length(), 160)));
+                    next++;
+                } else if (line.equals("data: [DONE]")) {
+                    done = true;
+                }
+            }
+        }
+        assertEquals(chunks, next, "every chunk arrived, in order");
+        assertTrue(done, "the stream ended normally");
+        UsageEvent event = single(alice);
+        assertEquals(chunks, event.completionTokens());
+        assertFalse(event.estimated());
+    }
+
+    @Test
     void concurrentStreamsSettleTheExactReportedUsage() throws Exception {
         int streams = 8;
         ExecutorService pool = Executors.newFixedThreadPool(streams);

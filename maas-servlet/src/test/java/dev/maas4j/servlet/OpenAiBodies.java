@@ -20,9 +20,14 @@ final class OpenAiBodies {
 
     /** The {@code index}-th content chunk of a stream; its text is {@code "tok<index> "}. */
     static String contentChunk(String model, int index) {
+        return contentChunk(model, index, 0);
+    }
+
+    /** A content chunk whose text is {@code tok<index> } followed by {@code padding} dots. */
+    static String contentChunk(String model, int index, int padding) {
         return "{\"id\":\"chatcmpl-1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"" + model
                 + "\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"tok" + index
-                + " \"},\"finish_reason\":null}]}";
+                + " " + ".".repeat(padding) + "\"},\"finish_reason\":null}]}";
     }
 
     /** The chunk that ends the choices of a stream. */

@@ -30,7 +30,8 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@code X-Test-Chunks}: content chunks in a stream (default 3);</li>
  *   <li>{@code X-Test-Gate}: a gate name; a stream waits on it after its first chunk, until
  *       {@link #release(String)};</li>
- *   <li>{@code X-Test-Chunk-Delay-Ms}: a pause between chunks.</li>
+ *   <li>{@code X-Test-Chunk-Delay-Ms}: a pause between chunks;</li>
+ *   <li>{@code X-Test-Chunk-Padding}: characters added to the text of each content chunk.</li>
  * </ul>
  * Streams report usage only when the request asks for {@code stream_options.include_usage}, as
  * OpenAI does. Every request's headers and body are recorded.
@@ -54,6 +55,8 @@ final class TestUpstream implements AutoCloseable {
     private final Map<String, CountDownLatch> gates = new ConcurrentHashMap<>();
     /** Counts down when a stream notices its client (the proxy) went away. */
     final CountDownLatch sawDisconnect = new CountDownLatch(1);
+    /** Content chunks this server has written, over all streams. */
+    final java.util.concurrent.atomic.AtomicInteger chunksWritten = new java.util.concurrent.atomic.AtomicInteger();
     /** Streams this server has written to the end. */
     final java.util.concurrent.atomic.AtomicInteger finishedStreams = new java.util.concurrent.atomic.AtomicInteger();
 
@@ -101,6 +104,7 @@ final class TestUpstream implements AutoCloseable {
         long completion = Long.parseLong(usage[1]);
         int chunks = Integer.parseInt(header(exchange, "X-Test-Chunks", "3"));
         long delay = Long.parseLong(header(exchange, "X-Test-Chunk-Delay-Ms", "0"));
+        int padding = Integer.parseInt(header(exchange, "X-Test-Chunk-Padding", "0"));
         String gate = exchange.getRequestHeaders().getFirst("X-Test-Gate");
         boolean includeUsage = false;
         String model = "unknown";
@@ -121,21 +125,24 @@ final class TestUpstream implements AutoCloseable {
                 respond(exchange, 200, OpenAiBodies.completion(model, prompt, completion));
             }
             case "sse", "fail-mid-stream" -> stream(exchange, model, chunks, includeUsage, prompt, completion,
-                    gate, delay, mode.equals("fail-mid-stream"));
-            case "sse-no-usage" -> stream(exchange, model, chunks, false, prompt, completion, gate, delay, false);
+                    gate, delay, padding, mode.equals("fail-mid-stream"));
+            case "sse-no-usage" -> stream(exchange, model, chunks, false, prompt, completion, gate, delay, padding,
+                    false);
             default -> respond(exchange, 200, OpenAiBodies.completion(model, prompt, completion));
         }
     }
 
     private void stream(HttpExchange exchange, String model, int chunks, boolean includeUsage, long prompt,
-                        long completion, String gate, long delayMillis, boolean failMidStream) throws IOException {
+                        long completion, String gate, long delayMillis, int padding, boolean failMidStream)
+            throws IOException {
         exchange.getResponseHeaders().set("Content-Type", "text/event-stream");
         exchange.getResponseHeaders().set("x-ratelimit-limit-requests", "999999");
         exchange.sendResponseHeaders(200, 0);
         OutputStream out = exchange.getResponseBody();
         try {
             for (int i = 0; i < chunks; i++) {
-                event(out, OpenAiBodies.contentChunk(model, i));
+                event(out, OpenAiBodies.contentChunk(model, i, padding));
+                chunksWritten.incrementAndGet();
                 if (i == 0 && gate != null) {
                     await(gate(gate));
                 }

@@ -247,7 +247,7 @@ public final class UpstreamRelay {
         private final CompletableFuture<Void> done = new CompletableFuture<>();
         private final AtomicInteger pendingSignals = new AtomicInteger();
         private volatile Flow.Subscription subscription;
-        /** The upstream's latest pieces, until written; set only while no request is outstanding. */
+        /** The upstream's latest pieces, until written: at most one batch is asked for at a time. */
         private volatile List<ByteBuffer> batch;
         /** Set once: the upstream ended ({@link #END}) or failed; read after the last batch is out. */
         private volatile Throwable ending;
@@ -259,6 +259,7 @@ public final class UpstreamRelay {
         private boolean flushNeeded;
         private boolean wroteAny;
         private boolean ended;
+        private byte[] scratch;
 
         @Override
         public CompletableFuture<Void> getBody() {
@@ -274,9 +275,10 @@ public final class UpstreamRelay {
 
         @Override
         public void onNext(List<ByteBuffer> items) {
+            // the batch before the flag: a drainer that sees the request answered also sees its batch
+            batch = items;
             awaitingUpstream = false;
             lastUpstreamActivity = System.nanoTime();
-            batch = items;
             drain();
         }
 
@@ -363,9 +365,19 @@ public final class UpstreamRelay {
                     out.flush();
                     continue;
                 }
+                // the end before the batch: the upstream sets them in the other order
                 Throwable how = ending;
+                List<ByteBuffer> arrived = batch;
+                if (arrived != null) {
+                    items = arrived;
+                    continue;
+                }
                 if (how == null) {
-                    requestMore();
+                    // at most one piece asked for at a time: the container also calls back when
+                    // nothing was waiting (its first onWritePossible), which must not ask again
+                    if (!awaitingUpstream && batch == null) {
+                        requestMore();
+                    }
                 } else if (how != END && endWithErrorEvent(how)) {
                     items = batch;
                     continue;
@@ -386,10 +398,14 @@ public final class UpstreamRelay {
             if (item.hasArray()) {
                 out.write(item.array(), item.arrayOffset() + item.position(), n);
             } else {
-                // a copy per piece: a pending non-blocking write may still hold the array it was given
-                byte[] copy = new byte[n];
-                item.get(copy);
-                out.write(copy, 0, n);
+                // the client hands over read-only buffers, whose array is hidden: copy through one
+                // array per exchange, which may be reused because a write that still holds it makes
+                // isReady() false, and nothing is written again before it turns true
+                if (scratch == null || scratch.length < n) {
+                    scratch = new byte[Math.max(n, 4096)];
+                }
+                item.get(scratch, 0, n);
+                out.write(scratch, 0, n);
             }
             wroteAny = true;
             flushNeeded = true;
