@@ -43,8 +43,11 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
  * {@code POST /v1/chat/completions} to {@code http://vllm:8000/v1} goes to
  * {@code http://vllm:8000/v1/chat/completions}.
  *
- * <p>It uses {@link java.net.http.HttpClient} asynchronously, so no servlet thread waits on a model;
- * streams both ways (the buffered body out, the response back chunk by chunk, each flushed); speaks
+ * <p>It uses {@link java.net.http.HttpClient} asynchronously, so no servlet thread waits on a model,
+ * and writes the answer with non-blocking servlet output, so no thread waits on a slow client either:
+ * the upstream is asked for the next piece only once the client took the last one. It streams both
+ * ways (the buffered body out, the response back chunk by chunk, each flushed); cuts a started
+ * response that goes silent for longer than {@link Builder#idleTimeout}; speaks
  * HTTP/1.1 or h2c ({@link Builder#httpVersion}); replaces the client's key by the model's
  * {@link ModelRef#upstreamCredential()} if it has one and sends no {@code Authorization} otherwise;
  * strips hop-by-hop headers; round-robins over several endpoints, skipping one that refuses
