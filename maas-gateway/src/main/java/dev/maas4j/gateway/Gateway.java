@@ -212,6 +212,9 @@ public final class Gateway implements AutoCloseable {
         ServerConnector connector = new ServerConnector(server);
         connector.setHost(config.server().host());
         connector.setPort(config.server().port());
+        // the JDK's default backlog is 50: a burst of new client connections overflows it, and a
+        // dropped connection attempt costs its client a one-second retransmission
+        connector.setAcceptQueueSize(config.server().acceptQueueSize());
         server.addConnector(connector);
 
         MaasProxyServlet.Builder proxy = MaasProxyServlet.builder()

@@ -71,7 +71,7 @@ public record GatewayConfig(Server server, Upstream upstream, Engine engine, Adm
 
     /** Fills in the defaults. */
     public GatewayConfig {
-        server = server != null ? server : new Server(null, null, null, null);
+        server = server != null ? server : new Server(null, null, null, null, null);
         upstream = upstream != null ? upstream : new Upstream(null, null, null, null);
         engine = engine != null ? engine : new Engine(null, null, null, null, null);
         admin = admin != null ? admin : new Admin(null, null);
@@ -124,7 +124,7 @@ public record GatewayConfig(Server server, Upstream upstream, Engine engine, Adm
         Server s = new Server(env.getOrDefault("MAAS_HOST", server.host()),
                 env.containsKey("MAAS_PORT") ? Integer.valueOf(env.get("MAAS_PORT")) : server.port(),
                 env.containsKey("MAAS_MAX_BODY_BYTES") ? Long.valueOf(env.get("MAAS_MAX_BODY_BYTES"))
-                        : server.maxBodyBytes(), server.includeUsageInStreams());
+                        : server.maxBodyBytes(), server.includeUsageInStreams(), server.acceptQueueSize());
         Engine e = new Engine(env.getOrDefault("MAAS_RESERVATION_STRATEGY", engine.reservationStrategy()),
                 engine.defaultMaxOutputTokens(), engine.expectedOutputTokens(),
                 env.getOrDefault("MAAS_SERVER_SECRET", engine.serverSecret()), engine.maxKeyLifetime());
@@ -170,15 +170,23 @@ public record GatewayConfig(Server server, Upstream upstream, Engine engine, Adm
      * @param port                  the port (default 8080; 0 picks a free one)
      * @param maxBodyBytes          the largest request body (default 10 MiB)
      * @param includeUsageInStreams whether streamed completions are asked for usage (default true)
+     * @param acceptQueueSize       connections waiting to be accepted (default 1024, capped by the
+     *                              kernel's {@code somaxconn}); a full queue drops connection attempts,
+     *                              which clients retry only after a second
      */
     @JsonIgnoreProperties(ignoreUnknown = false)
-    public record Server(String host, Integer port, Long maxBodyBytes, Boolean includeUsageInStreams) {
+    public record Server(String host, Integer port, Long maxBodyBytes, Boolean includeUsageInStreams,
+                         Integer acceptQueueSize) {
         /** Fills in the defaults. */
         public Server {
             host = host != null ? host : "127.0.0.1";
             port = port != null ? port : 8080;
             maxBodyBytes = maxBodyBytes != null ? maxBodyBytes : 10L << 20;
             includeUsageInStreams = includeUsageInStreams == null || includeUsageInStreams;
+            acceptQueueSize = acceptQueueSize != null ? acceptQueueSize : 1024;
+            if (acceptQueueSize < 1) {
+                throw new IllegalArgumentException("server.acceptQueueSize must be positive, was " + acceptQueueSize);
+            }
         }
     }
 

@@ -142,6 +142,9 @@ public final class FakeUpstream implements AutoCloseable {
         ServerConnector connector = new ServerConnector(server, 1, 1, new HttpConnectionFactory(http));
         connector.setHost("127.0.0.1");
         connector.setPort(0);
+        // a model server's listen backlog (uvicorn's default is 2048), not the JDK's 50: a burst of
+        // connections from the gateway must not cost one-second retransmissions
+        connector.setAcceptQueueSize(2048);
         server.addConnector(connector);
         server.setHandler(new JettyHandler());
         server.start();
