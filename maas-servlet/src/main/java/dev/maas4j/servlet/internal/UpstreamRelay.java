@@ -29,6 +29,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Flow;
+import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -170,7 +171,9 @@ public final class UpstreamRelay {
         if (refused) {
             settings.endpoints().refused(base);
             if (index + 1 < order.size()) {
-                attempt(order, index + 1);
+                // not on the HTTP client's selector thread, which may be running this: the next
+                // endpoint's host name may need a (blocking) lookup
+                ForkJoinPool.commonPool().execute(() -> attempt(order, index + 1));
                 return;
             }
         }
