@@ -19,11 +19,7 @@ import java.io.OutputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -53,7 +49,7 @@ final class H2cUpstream implements AutoCloseable {
     final List<Received> received = new CopyOnWriteArrayList<>();
     /** Streams this server has written to the end. */
     final AtomicInteger finishedStreams = new AtomicInteger();
-    private final Map<String, CountDownLatch> gates = new ConcurrentHashMap<>();
+    private final Gates gates = new Gates();
 
     H2cUpstream() throws Exception {
         server = new Server();
@@ -84,16 +80,12 @@ final class H2cUpstream implements AutoCloseable {
     }
 
     void release(String gate) {
-        gate(gate).countDown();
+        gates.release(gate);
     }
 
     /** The HTTP versions of the requests handled so far, in order. */
     List<String> versions() {
         return received.stream().map(Received::httpVersion).toList();
-    }
-
-    private CountDownLatch gate(String name) {
-        return gates.computeIfAbsent(name, n -> new CountDownLatch(1));
     }
 
     private void handle(Request request, Response response) throws IOException {
@@ -125,7 +117,7 @@ final class H2cUpstream implements AutoCloseable {
             for (int i = 0; i < chunks; i++) {
                 event(out, OpenAiBodies.contentChunk(model, i));
                 if (i == 0 && gate != null) {
-                    await(gate(gate));
+                    gates.await(gate);
                 }
             }
             event(out, OpenAiBodies.stopChunk(model));
@@ -152,16 +144,6 @@ final class H2cUpstream implements AutoCloseable {
         }
     }
 
-    private static void await(CountDownLatch latch) throws IOException {
-        try {
-            // bounded: a test that forgets to release never hangs the build
-            latch.await(20, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException(e);
-        }
-    }
-
     private static String header(Request request, String name, String fallback) {
         String value = request.getHeaders().get(name);
         return value == null ? fallback : value;
@@ -169,7 +151,7 @@ final class H2cUpstream implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
-        gates.values().forEach(CountDownLatch::countDown);
+        gates.releaseAll();
         server.stop();
     }
 }

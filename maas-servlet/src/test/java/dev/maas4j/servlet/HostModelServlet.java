@@ -14,11 +14,7 @@ import java.io.StringWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -62,19 +58,15 @@ final class HostModelServlet extends HttpServlet {
     final transient List<Seen> seen = new CopyOnWriteArrayList<>();
     /** Requests the servlet has answered to the end and returned from. */
     final transient AtomicInteger finished = new AtomicInteger();
-    private final transient Map<String, CountDownLatch> gates = new ConcurrentHashMap<>();
+    private final transient Gates gates = new Gates();
 
     void release(String gate) {
-        gate(gate).countDown();
+        gates.release(gate);
     }
 
     /** Opens every gate, so that no servlet thread outlives a test. */
     void releaseAll() {
-        gates.values().forEach(CountDownLatch::countDown);
-    }
-
-    private CountDownLatch gate(String name) {
-        return gates.computeIfAbsent(name, n -> new CountDownLatch(1));
+        gates.releaseAll();
     }
 
     @Override
@@ -122,7 +114,7 @@ final class HostModelServlet extends HttpServlet {
         for (int i = 0; i < chunks; i++) {
             out.send(OpenAiBodies.contentChunk(model, i), flush);
             if (i == 0 && gate != null) {
-                await(gate(gate));
+                gates.await(gate);
             }
         }
         out.send(OpenAiBodies.stopChunk(model), flush);
@@ -169,16 +161,6 @@ final class HostModelServlet extends HttpServlet {
             reader.transferTo(text);
         }
         return text.toString().getBytes(StandardCharsets.UTF_8);
-    }
-
-    private static void await(CountDownLatch latch) throws IOException {
-        try {
-            // bounded: a test that forgets to release never hangs the build
-            latch.await(20, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException(e);
-        }
     }
 
     private static String header(HttpServletRequest request, String name, String fallback) {

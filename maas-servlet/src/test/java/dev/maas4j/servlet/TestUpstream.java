@@ -14,11 +14,9 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A tiny OpenAI-compatible model server on the JDK's HTTP server, on loopback. What it does is
@@ -52,7 +50,7 @@ final class TestUpstream implements AutoCloseable {
 
     private final HttpServer server;
     final List<Received> received = new CopyOnWriteArrayList<>();
-    private final Map<String, CountDownLatch> gates = new ConcurrentHashMap<>();
+    private final Gates gates = new Gates();
     /** Counts down when a stream notices its client (the proxy) went away. */
     final CountDownLatch sawDisconnect = new CountDownLatch(1);
     /** Content chunks this server has written, over all streams. */
@@ -86,11 +84,7 @@ final class TestUpstream implements AutoCloseable {
     }
 
     void release(String gate) {
-        gate(gate).countDown();
-    }
-
-    private CountDownLatch gate(String name) {
-        return gates.computeIfAbsent(name, n -> new CountDownLatch(1));
+        gates.release(gate);
     }
 
     private void handle(HttpExchange exchange) throws IOException {
@@ -121,7 +115,7 @@ final class TestUpstream implements AutoCloseable {
             case "error-500" -> respond(exchange, 500, OpenAiBodies.error("boom", "server_error"));
             case "error-400" -> respond(exchange, 400, OpenAiBodies.error("bad", "invalid_request_error"));
             case "hang-headers" -> {
-                await(gate(gate == null ? "hang" : gate));
+                gates.await(gate == null ? "hang" : gate);
                 respond(exchange, 200, OpenAiBodies.completion(model, prompt, completion));
             }
             case "sse", "fail-mid-stream" -> stream(exchange, model, chunks, includeUsage, prompt, completion,
@@ -144,7 +138,7 @@ final class TestUpstream implements AutoCloseable {
                 event(out, OpenAiBodies.contentChunk(model, i, padding));
                 chunksWritten.incrementAndGet();
                 if (i == 0 && gate != null) {
-                    await(gate(gate));
+                    gates.await(gate);
                 }
                 if (failMidStream && i == 1) {
                     // break the connection without the chunked terminator
@@ -184,16 +178,6 @@ final class TestUpstream implements AutoCloseable {
         }
     }
 
-    private static void await(CountDownLatch latch) throws IOException {
-        try {
-            // bounded: a test that forgets to release never hangs the build
-            latch.await(20, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException(e);
-        }
-    }
-
     private static String header(HttpExchange exchange, String name, String fallback) {
         String value = exchange.getRequestHeaders().getFirst(name);
         return value == null ? fallback : value;
@@ -205,7 +189,7 @@ final class TestUpstream implements AutoCloseable {
 
     @Override
     public void close() {
-        gates.values().forEach(CountDownLatch::countDown);
+        gates.releaseAll();
         server.stop(0);
     }
 }
