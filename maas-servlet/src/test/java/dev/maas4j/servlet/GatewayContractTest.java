@@ -431,6 +431,20 @@ abstract class GatewayContractTest extends GovernedHttpTest {
     }
 
     @Test
+    void anUpstream400IsPassedOnWithItsBodyAndChargedNothing() throws Exception {
+        HttpResponse<String> response = post("/v1/chat/completions", CHAT, bearer(alice), "X-Test-Mode",
+                "error-400");
+
+        assertEquals(400, response.statusCode());
+        assertEquals("invalid_request_error", JSON.readTree(response.body()).path("error").path("type").asText(),
+                "the model's own error reaches the client");
+        assertTrue(response.headers().firstValue(MaasFilter.REQUEST_ID_HEADER).isPresent());
+        UsageEvent event = single(alice);
+        assertEquals(400, event.httpStatus());
+        assertEquals(0, event.totalTokens(), "the model refused the request: nothing was generated");
+    }
+
+    @Test
     void anUpstreamFailingMidStreamIsChargedWhatItGenerated() throws Exception {
         HttpResponse<String> response = post("/v1/chat/completions", STREAM_CHAT, bearer(alice),
                 "X-Test-Mode", "fail-mid-stream", "X-Test-Chunks", "5");
