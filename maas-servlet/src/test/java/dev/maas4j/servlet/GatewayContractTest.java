@@ -53,6 +53,11 @@ abstract class GatewayContractTest extends GovernedHttpTest {
 
     abstract ServletHost host();
 
+    /** The proxy under test, from a builder with the suite's settings; a subclass may add its own. */
+    MaasProxyServlet proxy(MaasProxyServlet.Builder builder) {
+        return builder.build();
+    }
+
     @BeforeEach
     void start() throws Exception {
         upstream = new TestUpstream();
@@ -85,7 +90,7 @@ abstract class GatewayContractTest extends GovernedHttpTest {
         alice = key("alice", KeyLimits.NONE);
         host = host();
         base = host.start(MaasFilter.builder(engine).maxBodyBytes(64 * 1024).build(),
-                MaasProxyServlet.builder().responseTimeout(Duration.ofSeconds(1)).build());
+                proxy(MaasProxyServlet.builder().responseTimeout(Duration.ofSeconds(1))));
     }
 
     @AfterEach
