@@ -1,0 +1,367 @@
+package dev.maas4j.servlet.internal;
+
+import jakarta.servlet.ServletOutputStream;
+import jakarta.servlet.WriteListener;
+import jakarta.servlet.http.HttpServletResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Flow;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Writes each piece of the upstream body as it arrives, with non-blocking servlet output, and
+ * asks the upstream for the next piece only once this one is written and flushed: a client that
+ * reads slowly slows its own upstream down and never holds a thread (the HTTP client's threads
+ * are shared by every exchange).
+ *
+ * <p>Two threads drive it, the HTTP client's (new data, end, failure) and the container's
+ * ({@link WriteListener#onWritePossible}); {@link #drain()} lets one of them run at a time and
+ * makes the other's signal run another round, so nothing here takes a lock. A third, the proxy's
+ * idle timer, may end it when the upstream goes silent. Whichever way it ends, it calls its
+ * {@code complete} callback once.
+ */
+final class ResponseRelay implements HttpResponse.BodySubscriber<Void> {
+    private static final Logger log = LoggerFactory.getLogger(ResponseRelay.class);
+    /** Marks a normal end of the upstream body. */
+    private static final Throwable END = new Throwable("end of the upstream body", null, false, false) {
+        private static final long serialVersionUID = 1L;
+    };
+
+    private final HttpServletResponse response;
+    private final Exchange exchange;
+    private final String model;
+    private final ScheduledExecutorService idleTimer;
+    private final long idleTimeoutNanos;
+    private final Runnable complete;
+    private final CompletableFuture<Void> done = new CompletableFuture<>();
+    private final AtomicInteger pendingSignals = new AtomicInteger();
+    private volatile boolean closed;
+    private volatile ScheduledFuture<?> idleCheck;
+    private volatile Flow.Subscription subscription;
+    /** The upstream's latest pieces, until written: at most one batch is asked for at a time. */
+    private volatile List<ByteBuffer> batch;
+    /** Set once: the upstream ended ({@link #END}) or failed; read after the last batch is out. */
+    private volatile Throwable ending;
+    private volatile boolean awaitingUpstream;
+    private volatile long lastUpstreamActivity;
+    // owned by the draining thread
+    private ServletOutputStream out;
+    private int nextItem;
+    private boolean flushNeeded;
+    private boolean wroteAny;
+    private boolean ended;
+    private byte[] scratch;
+
+    /**
+     * @param response the (observed) response the body goes to
+     * @param exchange the governed exchange, or {@code null} when the proxy runs without the filter
+     * @param model    the model's name, for the logs
+     * @param settings the idle timeout and its timer
+     * @param complete ends the request's async cycle; called once the relay is done, however it ends
+     */
+    ResponseRelay(HttpServletResponse response, Exchange exchange, String model, RelaySettings settings,
+                  Runnable complete) {
+        this.response = response;
+        this.exchange = exchange;
+        this.model = model;
+        this.idleTimer = settings.idleTimer().orElse(null);
+        this.idleTimeoutNanos = settings.idleTimeout().toNanos();
+        this.complete = complete;
+    }
+
+    @Override
+    public CompletableFuture<Void> getBody() {
+        return done;
+    }
+
+    @Override
+    public void onSubscribe(Flow.Subscription s) {
+        subscription = s;
+        scheduleIdleCheck(idleTimeoutNanos);
+        requestMore();
+    }
+
+    @Override
+    public void onNext(List<ByteBuffer> items) {
+        // the batch before the flag: a drainer that sees the request answered also sees its batch
+        batch = items;
+        awaitingUpstream = false;
+        lastUpstreamActivity = System.nanoTime();
+        drain();
+    }
+
+    @Override
+    public void onError(Throwable throwable) {
+        end(throwable);
+    }
+
+    @Override
+    public void onComplete() {
+        end(END);
+    }
+
+    private void end(Throwable how) {
+        if (ending == null) {
+            ending = how;
+        }
+        drain();
+    }
+
+    /** The container's side: it calls back when a write that could not finish at once is done. */
+    private final WriteListener clientSide = new WriteListener() {
+        @Override
+        public void onWritePossible() {
+            drain();
+        }
+
+        @Override
+        public void onError(Throwable clientFailure) {
+            // a non-blocking write failed: the client is gone
+            clientGone();
+            abandon();
+        }
+    };
+
+    private void requestMore() {
+        lastUpstreamActivity = System.nanoTime();
+        awaitingUpstream = true;
+        subscription.request(1);
+    }
+
+    private void drain() {
+        if (pendingSignals.getAndIncrement() != 0) {
+            return;
+        }
+        do {
+            try {
+                drainOnce();
+            } catch (IOException | RuntimeException e) {
+                clientGone();
+                abandon();
+            }
+        } while (pendingSignals.decrementAndGet() != 0);
+    }
+
+    /** Writes what can be written now; returns when done, or when the container must call back. */
+    private void drainOnce() throws IOException {
+        if (ended) {
+            return;
+        }
+        List<ByteBuffer> items = batch;
+        if (out == null) {
+            if (items == null) {
+                if (ending != null) {
+                    endBeforeOutput(ending);
+                }
+                return;
+            }
+            out = response.getOutputStream();
+            out.setWriteListener(clientSide);
+        }
+        while (out.isReady()) {
+            if (items != null) {
+                if (nextItem < items.size()) {
+                    write(items.get(nextItem++));
+                    continue;
+                }
+                batch = null;
+                items = null;
+                nextItem = 0;
+            }
+            if (flushNeeded) {
+                flushNeeded = false;
+                out.flush();
+                continue;
+            }
+            // the end before the batch: the upstream sets them in the other order
+            Throwable how = ending;
+            List<ByteBuffer> arrived = batch;
+            if (arrived != null) {
+                items = arrived;
+                continue;
+            }
+            if (how == null) {
+                // at most one piece asked for at a time: the container also calls back when
+                // nothing was waiting (its first onWritePossible), which must not ask again
+                if (!awaitingUpstream && batch == null) {
+                    requestMore();
+                }
+            } else if (how != END && endWithErrorEvent(how)) {
+                items = batch;
+                continue;
+            } else {
+                ended = true;
+                close();
+                done.complete(null);
+            }
+            return;
+        }
+    }
+
+    private void write(ByteBuffer item) throws IOException {
+        int n = item.remaining();
+        if (n == 0) {
+            return;
+        }
+        if (item.hasArray()) {
+            out.write(item.array(), item.arrayOffset() + item.position(), n);
+        } else {
+            // the client hands over read-only buffers, whose array is hidden: copy through one
+            // array per exchange, which may be reused because a write that still holds it makes
+            // isReady() false, and nothing is written again before it turns true
+            if (scratch == null || scratch.length < n) {
+                scratch = new byte[Math.max(n, 4096)];
+            }
+            item.get(scratch, 0, n);
+            out.write(scratch, 0, n);
+        }
+        wroteAny = true;
+        flushNeeded = true;
+    }
+
+    /**
+     * The upstream broke off after output started: charge what was generated and, for a stream,
+     * tell the client in a last SSE event, queued as one more batch. Returns whether an event
+     * was queued.
+     */
+    private boolean endWithErrorEvent(Throwable how) {
+        if (exchange != null) {
+            exchange.upstreamFailedMidStream();
+        }
+        logMidStreamFailure(how);
+        ending = END;
+        String type = response.getContentType();
+        if (!wroteAny || type == null || !type.startsWith("text/event-stream")) {
+            return false;
+        }
+        String message = how instanceof IdleTimeout ? "The model sent nothing for longer than "
+                + idleTimeoutText() : "The model's upstream failed mid-stream";
+        byte[] event = ("data: " + new String(ErrorResponses.body(message, "server_error",
+                how instanceof IdleTimeout ? "upstream_timeout" : "upstream_error"), StandardCharsets.UTF_8)
+                + "\n\n").getBytes(StandardCharsets.UTF_8);
+        batch = List.of(ByteBuffer.wrap(event));
+        return true;
+    }
+
+    /** The upstream ended before a byte of body was written: blocking output is still allowed. */
+    private void endBeforeOutput(Throwable how) {
+        ended = true;
+        try {
+            if (how == END) {
+                return;
+            }
+            logMidStreamFailure(how);
+            if (!response.isCommitted()) {
+                response.reset();
+                boolean idle = how instanceof IdleTimeout;
+                ErrorResponses.write(response, idle ? 504 : 502, idle ? "The model did not answer in time"
+                        : "The model's upstream failed", idle ? "timeout" : "server_error",
+                        idle ? "upstream_timeout" : "upstream_error");
+            } else if (exchange != null) {
+                exchange.upstreamFailedMidStream();
+            }
+        } catch (IOException | RuntimeException e) {
+            clientGone();
+        } finally {
+            close();
+            completeBody(how);
+        }
+    }
+
+    private void completeBody(Throwable how) {
+        if (how == END) {
+            done.complete(null);
+        } else {
+            done.completeExceptionally(how);
+        }
+    }
+
+    private void logMidStreamFailure(Throwable how) {
+        log.debug("upstream of model {} failed mid-response: {}", model, how.toString());
+    }
+
+    /** The relay is done: no more idle checks, and the request's async cycle ends. */
+    private void close() {
+        closed = true;
+        ScheduledFuture<?> check = idleCheck;
+        if (check != null) {
+            check.cancel(false);
+        }
+        complete.run();
+    }
+
+    private void clientGone() {
+        if (exchange != null) {
+            exchange.clientGone();
+        }
+    }
+
+    /** Stops relaying at once: the client is gone, or the relay is cut. */
+    private void abandon() {
+        ended = true;
+        Flow.Subscription s = subscription;
+        if (s != null) {
+            s.cancel();
+        }
+        close();
+        done.complete(null);
+    }
+
+    private void scheduleIdleCheck(long delayNanos) {
+        if (idleTimer != null && !closed) {
+            try {
+                idleCheck = idleTimer.schedule(this::checkIdle, delayNanos, TimeUnit.NANOSECONDS);
+                if (closed) {
+                    idleCheck.cancel(false);
+                }
+            } catch (RejectedExecutionException e) {
+                // the proxy is being destroyed: its requests are cut anyway
+            }
+        }
+    }
+
+    /** Cuts an exchange whose upstream has sent nothing for the idle timeout while asked for more. */
+    private void checkIdle() {
+        if (closed) {
+            return;
+        }
+        long idle = System.nanoTime() - lastUpstreamActivity;
+        if (awaitingUpstream && idle >= idleTimeoutNanos) {
+            Flow.Subscription s = subscription;
+            if (s != null) {
+                s.cancel();
+            }
+            end(new IdleTimeout());
+        } else {
+            // waiting on the client is not the upstream's idleness: look again a full period later
+            scheduleIdleCheck(awaitingUpstream ? idleTimeoutNanos - idle : idleTimeoutNanos);
+        }
+    }
+
+    private String idleTimeoutText() {
+        return Duration.ofNanos(idleTimeoutNanos).toString().substring(2).toLowerCase(Locale.ROOT);
+    }
+
+    /** The upstream sent nothing for the idle timeout after its response had started. */
+    private static final class IdleTimeout extends HttpTimeoutException {
+        private static final long serialVersionUID = 1L;
+
+        IdleTimeout() {
+            super("no data from the upstream within the idle timeout");
+        }
+    }
+}
