@@ -35,6 +35,15 @@ public final class ErrorResponses {
         response.getOutputStream().write(body);
     }
 
+    /**
+     * Answers with an error about the model's upstream: a 504 has the type {@code timeout}, any
+     * other status {@code server_error}.
+     */
+    public static void upstream(HttpServletResponse response, int status, String message, String code)
+            throws IOException {
+        write(response, status, message, status == 504 ? "timeout" : "server_error", code);
+    }
+
     /** The JSON body of an error. */
     public static byte[] body(String message, String type, String code) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(160);

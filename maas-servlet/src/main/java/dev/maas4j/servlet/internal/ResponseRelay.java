@@ -63,7 +63,6 @@ final class ResponseRelay implements HttpResponse.BodySubscriber<Void> {
     private int nextItem;
     private boolean flushNeeded;
     private boolean wroteAny;
-    private boolean ended;
     private byte[] scratch;
 
     /**
@@ -158,7 +157,7 @@ final class ResponseRelay implements HttpResponse.BodySubscriber<Void> {
 
     /** Writes what can be written now; returns when done, or when the container must call back. */
     private void drainOnce() throws IOException {
-        if (ended) {
+        if (closed) {
             return;
         }
         List<ByteBuffer> items = batch;
@@ -197,6 +196,8 @@ final class ResponseRelay implements HttpResponse.BodySubscriber<Void> {
             if (how == null) {
                 // at most one piece asked for at a time: the container also calls back when
                 // nothing was waiting (its first onWritePossible), which must not ask again
+                // (batch is read again: a piece may have arrived after it was read above and before
+                // the flag was, and the flag alone would then ask for a second)
                 if (!awaitingUpstream && batch == null) {
                     requestMore();
                 }
@@ -204,7 +205,6 @@ final class ResponseRelay implements HttpResponse.BodySubscriber<Void> {
                 items = batch;
                 continue;
             } else {
-                ended = true;
                 close();
                 done.complete(null);
             }
@@ -259,7 +259,6 @@ final class ResponseRelay implements HttpResponse.BodySubscriber<Void> {
 
     /** The upstream ended before a byte of body was written: blocking output is still allowed. */
     private void endBeforeOutput(Throwable how) {
-        ended = true;
         try {
             if (how == END) {
                 return;
@@ -267,10 +266,11 @@ final class ResponseRelay implements HttpResponse.BodySubscriber<Void> {
             logMidStreamFailure(how);
             if (!response.isCommitted()) {
                 response.reset();
-                boolean idle = how instanceof IdleTimeout;
-                ErrorResponses.write(response, idle ? 504 : 502, idle ? "The model did not answer in time"
-                        : "The model's upstream failed", idle ? "timeout" : "server_error",
-                        idle ? "upstream_timeout" : "upstream_error");
+                if (how instanceof IdleTimeout) {
+                    ErrorResponses.upstream(response, 504, "The model did not answer in time", "upstream_timeout");
+                } else {
+                    ErrorResponses.upstream(response, 502, "The model's upstream failed", "upstream_error");
+                }
             } else if (exchange != null) {
                 exchange.upstreamFailedMidStream();
             }
@@ -312,7 +312,6 @@ final class ResponseRelay implements HttpResponse.BodySubscriber<Void> {
 
     /** Stops relaying at once: the client is gone, or the relay is cut. */
     private void abandon() {
-        ended = true;
         Flow.Subscription s = subscription;
         if (s != null) {
             s.cancel();

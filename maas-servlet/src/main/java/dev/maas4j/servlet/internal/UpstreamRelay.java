@@ -174,7 +174,7 @@ public final class UpstreamRelay {
         try {
             if (!response.isCommitted()) {
                 response.reset();
-                ErrorResponses.write(response, status, message, status == 504 ? "timeout" : "server_error", code);
+                ErrorResponses.upstream(response, status, message, code);
             }
         } catch (IOException | RuntimeException e) {
             clientGone();
