@@ -19,9 +19,11 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.io.BufferedReader;
+import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
+import java.io.PrintStream;
 import java.net.Socket;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -71,15 +73,17 @@ abstract class GatewayContractTest extends GovernedHttpTest {
                 .endpoint(upstream.uri()).build());
         store.putModel(ModelRef.builder("external").endpoint(upstream.uri())
                 .upstreamCredential(Secret.of("upstream-secret")).build());
+        store.putModel(ModelRef.builder("miskeyed").endpoint(upstream.uri())
+                .upstreamCredential(Secret.of("upstream-secret\n")).build());
         store.putModel(ModelRef.builder("hidden").endpoint(upstream.uri()).build());
         store.putModel(ModelRef.builder("team-model").namespace("team-a").endpoint(upstream.uri()).build());
         store.putPolicy(AuthPolicy.of("dev-models", SubjectSet.groups("dev"), "granite", "dead", "replicated",
-                "external"));
+                "external", "miskeyed"));
         store.putPolicy(new AuthPolicy("team-a-models", "team-a", SubjectSet.groups("dev"),
                 List.of(new dev.maas4j.api.ModelReference("team-model", "team-a")), Map.of()));
         store.putPolicy(AuthPolicy.of("hidden-models", SubjectSet.groups("admins"), "hidden"));
         Subscription.Builder free = Subscription.builder("free").owner(SubjectSet.groups("dev", "outsiders"));
-        for (String model : List.of("granite", "dead", "replicated", "external", "hidden")) {
+        for (String model : List.of("granite", "dead", "replicated", "external", "miskeyed", "hidden")) {
             free.model(model, RateLimit.of(1_000_000, "1m"));
         }
         store.putSubscription(free.build());
@@ -296,6 +300,27 @@ abstract class GatewayContractTest extends GovernedHttpTest {
         }
         assertEquals("Bearer upstream-secret", upstream.received.get(1).header("Authorization"),
                 "an external model gets its own credential");
+    }
+
+    @Test
+    void anUpstreamCredentialTheHttpClientRefusesIs502AndNeverLogged() throws Exception {
+        PrintStream stderr = System.err;
+        ByteArrayOutputStream logged = new ByteArrayOutputStream();
+        HttpResponse<String> response;
+        // the test logger (slf4j-simple) writes to whatever System.err is at the time of the call
+        System.setErr(new PrintStream(logged, true, StandardCharsets.UTF_8));
+        try {
+            response = post("/v1/chat/completions", CHAT.replace("granite", "miskeyed"), bearer(alice));
+        } finally {
+            System.setErr(stderr);
+        }
+
+        assertError(response, 502, "server_error", "upstream_error");
+        assertTrue(upstream.received.isEmpty(), "nothing was sent");
+        String log = logged.toString(StandardCharsets.UTF_8);
+        assertTrue(log.contains("miskeyed"), "the failure is logged: " + log);
+        assertFalse(log.contains("upstream-secret"), log);
+        assertFalse(response.body().contains("upstream-secret"));
     }
 
     @Test

@@ -116,7 +116,15 @@ public final class UpstreamRelay {
             }
         }
         // the client's key never leaves the gateway: the upstream gets its own credential or none
-        model.upstreamCredential().ifPresent(c -> builder.header("Authorization", "Bearer " + c.reveal()));
+        model.upstreamCredential().ifPresent(c -> {
+            try {
+                builder.header("Authorization", "Bearer " + c.reveal());
+            } catch (IllegalArgumentException e) {
+                // the JDK's message quotes the refused value, and attempt() logs the message
+                throw new IllegalArgumentException("the model's upstream credential is not a valid header value "
+                        + "(a line break or control character?)");
+            }
+        });
         builder.header("X-Forwarded-For", request.getRemoteAddr());
         return builder.build();
     }
