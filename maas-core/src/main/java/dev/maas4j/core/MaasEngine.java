@@ -254,7 +254,7 @@ public final class MaasEngine implements AutoCloseable {
             return Authentication.failure(denial);
         }
         KeyEntry entry = (KeyEntry) result;
-        return Authentication.success(entry.key(), directory.identityOf(entry.key().owner()));
+        return Authentication.success(entry, directory.identityOf(entry.key().owner()), this);
     }
 
     /** Either a {@link KeyEntry} or a {@link Denial}; avoids a wrapper on the hot path. */
@@ -319,9 +319,67 @@ public final class MaasEngine implements AutoCloseable {
             return denied(request, denial, RateLimitStatus.NONE);
         }
         KeyEntry entry = (KeyEntry) verified;
-        ApiKey key = entry.key();
-        Identity identity = directory.identityOf(key.owner());
+        return admitVerified(request, entry, directory.identityOf(entry.key().owner()), started);
+    }
 
+    /**
+     * Admits a request whose key was already checked by {@link #authenticate(String)}, so that an
+     * adapter can refuse a bad key from the headers alone, read the body only for a valid one, and
+     * not verify the key twice. The request's {@link AdmissionRequest#presentedKey()} is ignored. A
+     * key revoked or expired since it was authenticated is refused here too.
+     *
+     * @throws IllegalArgumentException if {@code authentication} came from another engine
+     */
+    public Lease admit(AdmissionRequest request, Authentication authentication) {
+        Objects.requireNonNull(request, "request");
+        Objects.requireNonNull(authentication, "authentication");
+        if (!authentication.issuedBy(this)) {
+            throw new IllegalArgumentException("authentication was issued by another engine");
+        }
+        long started = time.epochNanos();
+        if (!authentication.succeeded()) {
+            return denied(request, authentication.denial().orElseThrow(), RateLimitStatus.NONE);
+        }
+        Object current = stillValid(authentication.entry());
+        if (current instanceof Denial denial) {
+            return denied(request, denial, RateLimitStatus.NONE);
+        }
+        return admitVerified(request, (KeyEntry) current, authentication.identity().orElseThrow(), started);
+    }
+
+    /**
+     * The cached entry for a key verified a moment ago, or a {@link Denial} if it was revoked or
+     * expired since: revocation evicts the entry, so a different (or no) cached entry means "look again".
+     */
+    private Object stillValid(KeyEntry verified) {
+        String id = verified.key().id();
+        KeyEntry entry = keys.getIfPresent(id);
+        if (entry != verified) {
+            Optional<ApiKey> stored;
+            try {
+                stored = keyStore.findById(id);
+            } catch (StoreException e) {
+                log.warn("key store unavailable while admitting a request: {}", e.getMessage());
+                return Denial.of(DenialReason.STORE_UNAVAILABLE, "The key store is unavailable, try again later");
+            }
+            if (stored.isEmpty() || !stored.get().secretHash().equals(verified.key().secretHash())) {
+                return invalidKey();
+            }
+            entry = keys.get(id, k -> new KeyEntry(stored.get()));
+        }
+        if (entry.revoked()) {
+            deniedAuthentication.increment();
+            return Denial.of(DenialReason.REVOKED_KEY, "This API key has been revoked");
+        }
+        if (entry.expiredAt(time.epochNanos())) {
+            deniedAuthentication.increment();
+            return Denial.of(DenialReason.EXPIRED_KEY, "This API key has expired");
+        }
+        return entry;
+    }
+
+    private Lease admitVerified(AdmissionRequest request, KeyEntry entry, Identity identity, long started) {
+        ApiKey key = entry.key();
         CatalogIndex index = catalog;
         String planKey = request.requestedSubscription().isEmpty() ? request.model()
                 : request.model() + '\n' + request.requestedSubscription().get();

@@ -13,12 +13,15 @@ import dev.maas4j.core.Authentication;
 import dev.maas4j.core.Lease;
 import dev.maas4j.core.MaasEngine;
 import dev.maas4j.core.ModelAccess;
+import dev.maas4j.servlet.internal.BodyReader;
 import dev.maas4j.servlet.internal.BufferedRequest;
 import dev.maas4j.servlet.internal.Credentials;
 import dev.maas4j.servlet.internal.ErrorResponses;
+import dev.maas4j.servlet.internal.Headers;
 import dev.maas4j.servlet.internal.Exchange;
 import dev.maas4j.servlet.internal.ModelList;
 import dev.maas4j.servlet.internal.ObservedResponse;
+import dev.maas4j.servlet.internal.PathRules;
 import dev.maas4j.servlet.internal.RateLimitHeaders;
 import dev.maas4j.servlet.internal.RequestFacts;
 import dev.maas4j.servlet.internal.Route;
@@ -30,11 +33,9 @@ import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
+import java.time.Duration;
 import java.time.Instant;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -98,14 +99,18 @@ public final class MaasFilter implements Filter {
     public static final String REQUEST_ID_HEADER = "x-request-id";
 
     private final MaasEngine engine;
-    private final long maxBodyBytes;
+    private final BodyReader bodies;
+    private final long drainLimit;
     private final boolean includeUsageInStreams;
     private final boolean serveModelList;
     private final long startedEpochSeconds = Instant.now().getEpochSecond();
 
     private MaasFilter(Builder b) {
         this.engine = b.engine;
-        this.maxBodyBytes = b.maxBodyBytes;
+        this.bodies = new BodyReader(b.maxBodyBytes, b.bodyTimeout, b.minBodyBytesPerSecond,
+                b.maxConcurrentBodiesPerAddress, b.engine.timeSource());
+        // a refused body up to twice the limit is read to its end so that its client sees the 413
+        this.drainLimit = 2 * b.maxBodyBytes;
         this.includeUsageInStreams = b.includeUsageInStreams;
         this.serveModelList = b.serveModelList;
     }
@@ -127,35 +132,65 @@ public final class MaasFilter implements Filter {
             chain.doFilter(req, res);
             return;
         }
-        String path = pathWithinApplication(request);
-        Route route = Route.parse(path);
+        // the raw path is appended to a model's base URL: anything an upstream would normalize is refused
+        String pathProblem = PathRules.problem(request.getRequestURI());
+        if (pathProblem != null) {
+            ErrorResponses.write(response, 400, "The request path is not in normal form: " + pathProblem,
+                    "invalid_request_error", "invalid_path");
+            return;
+        }
+        String forbidden = Headers.forbiddenClientHeader(headerNames(request));
+        if (forbidden != null) {
+            ErrorResponses.write(response, 403, "The header '" + forbidden + "' is set by the gateway and may not "
+                    + "be sent by clients", "permission_error", "forbidden_header");
+            return;
+        }
+        Route route = Route.parse(pathWithinApplication(request));
         if (serveModelList && "GET".equals(request.getMethod())
                 && (route.v1Suffix().equals("/models") || route.v1Suffix().startsWith("/models/"))) {
             serveModels(request, response, route);
             return;
         }
-        Optional<String> key = Credentials.presentedKey(request);
         String requestId = RequestIds.next();
         response.setHeader(REQUEST_ID_HEADER, requestId);
+        Optional<String> key = Credentials.presentedKey(request);
         if (key.isEmpty()) {
             // refuse before reading a body from an anonymous client
             deny(response, engine.admit(AdmissionRequest.builder(null, route.model().orElse("unknown"))
                     .requestId(requestId).build()));
             return;
         }
-        long declared = request.getContentLengthLong();
-        byte[] body = declared > maxBodyBytes ? null : readBounded(request.getInputStream(), declared, maxBodyBytes);
+        // the key is checked from the headers alone: a bad key never gets a byte of its body read
+        Authentication authentication = engine.authenticate(key.get());
+        if (!authentication.succeeded()) {
+            ErrorResponses.denial(response, authentication.denial().orElseThrow());
+            return;
+        }
+        EndpointKind endpoint = EndpointKind.fromPath(route.v1Suffix());
+        String contentType = request.getContentType();
+        if (endpoint != EndpointKind.OTHER && !RequestFacts.acceptableForTokens(contentType)) {
+            ErrorResponses.write(response, 415, "The request body must be JSON in UTF-8 (Content-Type: "
+                    + "application/json), not '" + contentType + "'", "invalid_request_error",
+                    "unsupported_media_type");
+            return;
+        }
+        byte[] body = readBody(request, response);
         if (body == null) {
-            ErrorResponses.write(response, 413, "The request body is larger than the limit of " + maxBodyBytes
-                    + " bytes", "invalid_request_error", "request_too_large");
             return;
         }
         RequestFacts facts;
         try {
-            facts = RequestFacts.of(body, request.getContentType());
+            facts = RequestFacts.of(body, contentType, endpoint);
         } catch (IllegalArgumentException e) {
-            ErrorResponses.write(response, 400, "We could not parse the JSON body of your request: "
-                    + e.getMessage(), "invalid_request_error", "invalid_json");
+            ErrorResponses.write(response, 400, "We could not parse the body of your request: " + e.getMessage(),
+                    "invalid_request_error", "invalid_json");
+            return;
+        }
+        if (route.model().isPresent() && facts.model().isPresent()
+                && !route.model().get().equals(facts.model().get())) {
+            ErrorResponses.write(response, 400, "The route names the model '" + route.model().get()
+                    + "' but the body names '" + facts.model().get() + "': name one model, or the same in both",
+                    "invalid_request_error", "model_mismatch");
             return;
         }
         Optional<String> model = route.model().or(facts::model);
@@ -172,8 +207,7 @@ public final class MaasFilter implements Filter {
                 return;
             }
         }
-        EndpointKind endpoint = EndpointKind.fromPath(route.v1Suffix());
-        AdmissionRequest.Builder admission = AdmissionRequest.builder(key.get(), model.get())
+        AdmissionRequest.Builder admission = AdmissionRequest.builder(null, model.get())
                 .endpoint(endpoint)
                 .promptTokensEstimate(facts.promptTokensEstimate())
                 .stream(facts.stream())
@@ -183,22 +217,21 @@ public final class MaasFilter implements Filter {
         if (subscription != null && !subscription.isBlank()) {
             admission.requestedSubscription(subscription.strip());
         }
-        Lease lease = engine.admit(admission.build());
+        Lease lease = engine.admit(admission.build(), authentication);
         if (!lease.allowed()) {
             deny(response, lease);
             return;
         }
         RateLimitHeaders.apply(response, lease.admission().rateLimits());
-        if (includeUsageInStreams && facts.stream() && !facts.includeUsageRequested()
-                && (endpoint == EndpointKind.CHAT_COMPLETIONS || endpoint == EndpointKind.COMPLETIONS)) {
-            body = RequestFacts.withIncludeUsage(body);
-        }
+        // the model that was authorized is the model the upstream gets, whatever the route or body said
+        body = facts.forwardedBody(body, contentType, model.get(), includeUsageInStreams
+                && (endpoint == EndpointKind.CHAT_COMPLETIONS || endpoint == EndpointKind.COMPLETIONS));
         Exchange exchange = new Exchange(lease, endpoint, facts.promptTokensEstimate(), response, route);
         request.setAttribute(Exchange.ATTRIBUTE, exchange);
         request.setAttribute(LEASE_ATTRIBUTE, lease);
         request.setAttribute(GRANT_ATTRIBUTE, lease.admission().grant().orElseThrow());
         request.setAttribute(REQUEST_ID_ATTRIBUTE, requestId);
-        BufferedRequest wrappedRequest = new BufferedRequest(request, body);
+        BufferedRequest wrappedRequest = new BufferedRequest(request, body, key.get());
         ObservedResponse wrappedResponse = new ObservedResponse(response, exchange);
         boolean async = false;
         try {
@@ -220,6 +253,49 @@ public final class MaasFilter implements Filter {
                 exchange.settle();
             }
         }
+    }
+
+    /**
+     * The whole body, read within the bounds, or {@code null} once the client was answered (413,
+     * 408, 429) or is gone.
+     */
+    private byte[] readBody(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        BodyReader.Result result = bodies.read(request);
+        if (result instanceof BodyReader.Body body) {
+            return body.bytes();
+        }
+        try {
+            if (result instanceof BodyReader.TooLarge tooLarge) {
+                response.setHeader("Connection", "close");
+                ErrorResponses.write(response, 413, "The request body is larger than the limit of "
+                        + tooLarge.limit() + " bytes", "invalid_request_error", "request_too_large");
+                // the client may still be sending: let it finish, so that it reads the 413, not a reset
+                response.flushBuffer();
+                bodies.drain(request, drainLimit);
+            } else if (result instanceof BodyReader.TooSlow slow) {
+                response.setHeader("Connection", "close");
+                ErrorResponses.write(response, 408, "Request timeout: " + slow.why(), "invalid_request_error",
+                        "request_timeout");
+            } else if (result instanceof BodyReader.Busy busy) {
+                response.setHeader("Connection", "close");
+                response.setHeader("Retry-After", "1");
+                ErrorResponses.write(response, 429, "Too many requests from your address are sending their body at "
+                        + "once (the limit is " + busy.limit() + ")", "rate_limit_error", "too_many_uploads");
+            } else if (result instanceof BodyReader.Failed) {
+                // the client went away, or the container's idle timeout ended the read
+                response.setHeader("Connection", "close");
+                ErrorResponses.write(response, 408, "Request timeout: the request body stopped arriving",
+                        "invalid_request_error", "request_timeout");
+            }
+        } catch (IOException | RuntimeException e) {
+            // the connection is gone: there is nobody to answer
+        }
+        return null;
+    }
+
+    private static Iterable<String> headerNames(HttpServletRequest request) {
+        java.util.Enumeration<String> names = request.getHeaderNames();
+        return names == null ? List.of() : () -> names.asIterator();
     }
 
     /** Pushes a synchronous response out before settling, so that a client that left is noticed. */
@@ -276,34 +352,6 @@ public final class MaasFilter implements Filter {
         response.getOutputStream().write(body);
     }
 
-    /**
-     * The body, or {@code null} when it is longer than {@code limit}. A declared length sizes the
-     * array exactly (one allocation, no copy); without one, the body is read in growing pieces.
-     */
-    private static byte[] readBounded(InputStream in, long declared, long limit) throws IOException {
-        if (declared >= 0) {
-            byte[] body = new byte[(int) declared];
-            int read = 0;
-            int n;
-            while (read < body.length && (n = in.read(body, read, body.length - read)) > 0) {
-                read += n;
-            }
-            return read == body.length ? body : Arrays.copyOf(body, read);
-        }
-        ByteArrayOutputStream out = new ByteArrayOutputStream(1024);
-        byte[] buffer = new byte[4096];
-        long total = 0;
-        int n;
-        while ((n = in.read(buffer)) > 0) {
-            total += n;
-            if (total > limit) {
-                return null;
-            }
-            out.write(buffer, 0, n);
-        }
-        return out.toByteArray();
-    }
-
     private static String pathWithinApplication(HttpServletRequest request) {
         String uri = request.getRequestURI();
         String context = request.getContextPath();
@@ -318,6 +366,9 @@ public final class MaasFilter implements Filter {
     public static final class Builder {
         private final MaasEngine engine;
         private long maxBodyBytes = 10L << 20;
+        private Duration bodyTimeout = Duration.ofSeconds(30);
+        private long minBodyBytesPerSecond = 1024;
+        private int maxConcurrentBodiesPerAddress = 32;
         private boolean includeUsageInStreams = true;
         private boolean serveModelList = true;
         private final java.util.Set<String> set = new java.util.HashSet<>();
@@ -340,6 +391,49 @@ public final class MaasFilter implements Filter {
                         + ", was " + value);
             }
             maxBodyBytes = value;
+            return this;
+        }
+
+        /**
+         * The longest a whole request body may take to arrive once its key is accepted (default 30
+         * seconds); a slower body is answered 408. Checked as bytes arrive: a client that sends
+         * nothing at all is cut by the container's idle timeout.
+         */
+        public Builder bodyTimeout(Duration value) {
+            once("bodyTimeout");
+            Objects.requireNonNull(value, "bodyTimeout");
+            if (value.isNegative() || value.isZero()) {
+                throw new IllegalArgumentException("bodyTimeout must be positive, was " + value);
+            }
+            bodyTimeout = value;
+            return this;
+        }
+
+        /**
+         * The slowest average rate at which a request body may arrive, after its first two seconds
+         * (default 1,024 bytes per second; 0 for no minimum); a slower body is answered 408.
+         */
+        public Builder minBodyBytesPerSecond(long value) {
+            once("minBodyBytesPerSecond");
+            if (value < 0) {
+                throw new IllegalArgumentException("minBodyBytesPerSecond must not be negative, was " + value);
+            }
+            minBodyBytesPerSecond = value;
+            return this;
+        }
+
+        /**
+         * How many requests from one client address ({@code getRemoteAddr()}) may be sending their
+         * body at the same time (default 32; 0 for no bound); more are answered 429 with
+         * {@code Retry-After} without reading their body, so that one address cannot hold every
+         * container thread with slow bodies.
+         */
+        public Builder maxConcurrentBodiesPerAddress(int value) {
+            once("maxConcurrentBodiesPerAddress");
+            if (value < 0) {
+                throw new IllegalArgumentException("maxConcurrentBodiesPerAddress must not be negative, was " + value);
+            }
+            maxConcurrentBodiesPerAddress = value;
             return this;
         }
 

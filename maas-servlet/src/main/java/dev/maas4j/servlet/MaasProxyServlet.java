@@ -84,7 +84,7 @@ public final class MaasProxyServlet extends HttpServlet {
             this.idleTimer = timer;
         }
         this.settings = new RelaySettings(client, b.responseTimeout, b.idleTimeout, Optional.ofNullable(idleTimer),
-                new Endpoints(b.refusedBackoff.toNanos()));
+                new Endpoints(b.refusedBackoff.toNanos()), b.identityHeaders);
     }
 
     /** A builder with the defaults. */
@@ -134,6 +134,7 @@ public final class MaasProxyServlet extends HttpServlet {
         private Duration idleTimeout = Duration.ofMinutes(5);
         private HttpClient.Version httpVersion = HttpClient.Version.HTTP_1_1;
         private HttpClient client;
+        private boolean identityHeaders;
         private final Set<String> set = new HashSet<>();
 
         private Builder() {
@@ -185,6 +186,19 @@ public final class MaasProxyServlet extends HttpServlet {
                 throw new IllegalArgumentException("idleTimeout must be zero (no limit) or positive, was " + value);
             }
             idleTimeout = value;
+            return this;
+        }
+
+        /**
+         * Whether to tell the model who is calling, in headers only the gateway sets (default off):
+         * {@code X-MaaS-Username}, {@code X-MaaS-Group} (sorted, comma-separated),
+         * {@code X-MaaS-Key-Id} and {@code X-MaaS-Subscription}, from the verified key, so that a
+         * model server or guardrail can log or act on the caller. Clients can never send these
+         * ({@link MaasFilter} refuses them with 403) and, with this off, none reaches an upstream.
+         */
+        public Builder identityHeaders(boolean value) {
+            once("identityHeaders");
+            identityHeaders = value;
             return this;
         }
 

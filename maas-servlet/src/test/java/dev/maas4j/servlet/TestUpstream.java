@@ -55,6 +55,11 @@ final class TestUpstream implements AutoCloseable {
     final CountDownLatch sawDisconnect = new CountDownLatch(1);
     /** Content chunks this server has written, over all streams. */
     final java.util.concurrent.atomic.AtomicInteger chunksWritten = new java.util.concurrent.atomic.AtomicInteger();
+    /**
+     * Requests whose path, once normalized as nginx, Jetty and Tomcat normalize it, left the
+     * {@code /v1} base: what a path traversal through the proxy would reach.
+     */
+    final List<String> outsideBase = new CopyOnWriteArrayList<>();
     /** Streams this server has written to the end. */
     final java.util.concurrent.atomic.AtomicInteger finishedStreams = new java.util.concurrent.atomic.AtomicInteger();
 
@@ -92,6 +97,13 @@ final class TestUpstream implements AutoCloseable {
         String text = new String(body, StandardCharsets.UTF_8);
         received.add(new Received(exchange.getRequestMethod(), exchange.getRequestURI().toString(),
                 Map.copyOf(exchange.getRequestHeaders()), text));
+        String normalized = exchange.getRequestURI().normalize().getPath();
+        if (normalized == null || !normalized.startsWith("/v1/")) {
+            outsideBase.add(exchange.getRequestURI().toString());
+        }
+        // what model servers advertise, and a gateway should not pass on
+        exchange.getResponseHeaders().set("Server", "uvicorn");
+        exchange.getResponseHeaders().set("X-Powered-By", "Express");
         String mode = header(exchange, "X-Test-Mode", "json");
         String[] usage = header(exchange, "X-Test-Usage", "11,7").split(",");
         long prompt = Long.parseLong(usage[0]);
@@ -102,7 +114,7 @@ final class TestUpstream implements AutoCloseable {
         String gate = exchange.getRequestHeaders().getFirst("X-Test-Gate");
         boolean includeUsage = false;
         String model = "unknown";
-        if (!text.isEmpty()) {
+        if (!text.isEmpty() && !header(exchange, "Content-Type", "").startsWith("multipart/")) {
             JsonNode request = JSON.readTree(text);
             includeUsage = request.path("stream_options").path("include_usage").asBoolean(false);
             model = request.path("model").asText("unknown");

@@ -26,6 +26,9 @@ final class TomcatHost implements ServletHost {
         Connector connector = new Connector();
         connector.setPort(0);
         connector.setProperty("address", "127.0.0.1");
+        // Tomcat reads (swallows) what remains of a body the application refused before it closes the
+        // connection, for up to this long: the bound a Tomcat host sets on a client that stops sending
+        connector.setProperty("connectionTimeout", "5000");
         tomcat.getService().addConnector(connector);
         tomcat.setConnector(connector);
         Context context = tomcat.addContext("", baseDir.toString());

@@ -18,16 +18,56 @@ import java.util.List;
 
 /**
  * The request as the downstream servlet sees it: the body read once by the filter (possibly with
- * {@code stream_options.include_usage} added) and the client's credential headers hidden, so that
- * no downstream code can log or forward the key.
+ * the authorized {@code model} or {@code stream_options.include_usage} added) and the client's
+ * credentials hidden, headers and query parameters alike, so that no downstream code can log or
+ * forward the key.
  */
 public final class BufferedRequest extends HttpServletRequestWrapper {
     private final byte[] body;
+    private final String query;
     private boolean bodyTaken;
 
-    public BufferedRequest(HttpServletRequest request, byte[] body) {
+    /**
+     * @param request      the container's request
+     * @param body         the body to hand downstream
+     * @param presentedKey the key the client presented, so that a query parameter carrying it is hidden too
+     */
+    public BufferedRequest(HttpServletRequest request, byte[] body, String presentedKey) {
         super(request);
         this.body = body;
+        this.query = Credentials.queryWithoutCredentials(request.getQueryString(), presentedKey);
+    }
+
+    @Override
+    public String getQueryString() {
+        return query;
+    }
+
+    @Override
+    public String getParameter(String name) {
+        return Credentials.isCredentialParameter(name) ? null : super.getParameter(name);
+    }
+
+    @Override
+    public String[] getParameterValues(String name) {
+        return Credentials.isCredentialParameter(name) ? null : super.getParameterValues(name);
+    }
+
+    @Override
+    public java.util.Map<String, String[]> getParameterMap() {
+        java.util.Map<String, String[]> all = super.getParameterMap();
+        java.util.Map<String, String[]> kept = new java.util.LinkedHashMap<>();
+        all.forEach((name, values) -> {
+            if (!Credentials.isCredentialParameter(name)) {
+                kept.put(name, values);
+            }
+        });
+        return java.util.Collections.unmodifiableMap(kept);
+    }
+
+    @Override
+    public Enumeration<String> getParameterNames() {
+        return Collections.enumeration(getParameterMap().keySet());
     }
 
     /** The buffered body; callers must not modify it. */

@@ -34,6 +34,70 @@ public final class Credentials {
         return Optional.empty();
     }
 
+    /**
+     * Query parameters that carry a credential in some client or provider convention (Azure's
+     * {@code api-key}, Google's {@code key}, OAuth's {@code access_token}). They are never accepted
+     * as the key, and never forwarded.
+     */
+    private static final java.util.Set<String> CREDENTIAL_PARAMETERS = java.util.Set.of("api-key", "api_key",
+            "apikey", "key", "access_token", "token", "x-api-key", "authorization", "subscription-key");
+
+    /** Whether a query parameter's name says it carries a credential. */
+    public static boolean isCredentialParameter(String name) {
+        return CREDENTIAL_PARAMETERS.contains(name.toLowerCase(Locale.ROOT));
+    }
+
+    /**
+     * The raw query string without credential parameters ({@link #isCredentialParameter}) and
+     * without any parameter whose raw value contains {@code presentedKey}; {@code null} when
+     * nothing remains. The other parameters pass byte for byte, in order.
+     */
+    public static String queryWithoutCredentials(String rawQuery, String presentedKey) {
+        if (rawQuery == null || rawQuery.isEmpty()) {
+            return null;
+        }
+        StringBuilder kept = new StringBuilder(rawQuery.length());
+        int start = 0;
+        int length = rawQuery.length();
+        while (start <= length) {
+            int end = rawQuery.indexOf('&', start);
+            if (end < 0) {
+                end = length;
+            }
+            String pair = rawQuery.substring(start, end);
+            if (!pair.isEmpty() && !carriesCredential(pair, presentedKey)) {
+                if (kept.length() > 0) {
+                    kept.append('&');
+                }
+                kept.append(pair);
+            }
+            start = end + 1;
+        }
+        return kept.length() == 0 ? null : kept.toString();
+    }
+
+    /** A pair that cannot be decoded is treated as a credential: it might be one, spelled oddly. */
+    private static boolean carriesCredential(String pair, String presentedKey) {
+        int equals = pair.indexOf('=');
+        String name = decode(equals < 0 ? pair : pair.substring(0, equals));
+        if (name == null || isCredentialParameter(name.strip())) {
+            return true;
+        }
+        if (equals < 0 || presentedKey == null || presentedKey.isEmpty()) {
+            return false;
+        }
+        String value = decode(pair.substring(equals + 1));
+        return value == null || value.contains(presentedKey);
+    }
+
+    private static String decode(String raw) {
+        try {
+            return java.net.URLDecoder.decode(raw, StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
     /** Whether a header carries the client's credential, and so must never be forwarded. */
     public static boolean isCredentialHeader(String name) {
         String lower = name.toLowerCase(Locale.ROOT);

@@ -15,9 +15,11 @@ import java.util.concurrent.ScheduledExecutorService;
  * @param idleTimeout     the longest wait for more of a response body once it started
  * @param idleTimer       runs the idle checks; empty when there is no idle timeout
  * @param endpoints       round-robin order and refused-connection back-off
+ * @param identityHeaders whether the verified caller is sent upstream in {@code X-MaaS-*} headers
  */
 public record RelaySettings(HttpClient client, Duration responseTimeout, Duration idleTimeout,
-                            Optional<ScheduledExecutorService> idleTimer, Endpoints endpoints) {
+                            Optional<ScheduledExecutorService> idleTimer, Endpoints endpoints,
+                            boolean identityHeaders) {
     public RelaySettings {
         Objects.requireNonNull(client, "client");
         Objects.requireNonNull(responseTimeout, "responseTimeout");

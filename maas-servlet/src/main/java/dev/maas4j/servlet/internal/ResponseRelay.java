@@ -13,7 +13,6 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Flow;
 import java.util.concurrent.RejectedExecutionException;
@@ -352,7 +351,7 @@ final class ResponseRelay implements HttpResponse.BodySubscriber<Void> {
     }
 
     private String idleTimeoutText() {
-        return Duration.ofNanos(idleTimeoutNanos).toString().substring(2).toLowerCase(Locale.ROOT);
+        return Durations.text(Duration.ofNanos(idleTimeoutNanos));
     }
 
     /** The upstream sent nothing for the idle timeout after its response had started. */

@@ -75,7 +75,7 @@ public final class UpstreamRelay {
             upstreamRequest = build(base);
         } catch (IllegalArgumentException e) {
             log.warn("cannot build the upstream request for model {}: {}", model.name(), e.getMessage());
-            error(502, "The model's upstream address is invalid", "upstream_error");
+            error(502, "The model's upstream address or the request path is invalid", "upstream_error");
             return;
         }
         settings.client().sendAsync(upstreamRequest, info -> {
@@ -97,6 +97,12 @@ public final class UpstreamRelay {
         }
         String query = request.getQueryString();
         URI target = URI.create(baseText + suffix + (query == null ? "" : "?" + query));
+        // the filter refuses paths that are not in normal form; this keeps the proxy safe without it
+        String basePath = URI.create(baseText).getRawPath();
+        String targetPath = target.normalize().getRawPath();
+        if (!targetPath.equals(basePath) && !targetPath.startsWith(basePath + "/")) {
+            throw new IllegalArgumentException("the request path leaves the model's base URL");
+        }
         HttpRequest.BodyPublisher publisher = body.length == 0 && !"POST".equals(request.getMethod())
                 ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body);
         HttpRequest.Builder builder = HttpRequest.newBuilder(target).timeout(settings.responseTimeout())
@@ -126,6 +132,9 @@ public final class UpstreamRelay {
             }
         });
         builder.header("X-Forwarded-For", request.getRemoteAddr());
+        if (settings.identityHeaders() && exchange != null) {
+            IdentityHeaders.add(builder, exchange.lease().admission().grant().orElseThrow());
+        }
         return builder.build();
     }
 

@@ -29,17 +29,13 @@ public final class IncludeUsageRewriter {
     private static final int STREAM = 1;
     private static final int STREAM_OPTIONS = 1 << 1;
 
-    /** Replaces {@code body[start, end)} with {@code bytes}; an insertion when start == end. */
-    private record Edit(int start, int end, byte[] bytes) {
-    }
-
     private IncludeUsageRewriter() {
     }
 
     /** See {@link dev.maas4j.core.usage.StreamOptions#withIncludeUsage}. */
     public static byte[] rewrite(byte[] body) {
         Objects.requireNonNull(body, "body");
-        List<Edit> edits = new ArrayList<>(2);
+        List<Splice.Edit> edits = new ArrayList<>(2);
         boolean stream;
         try (JsonParser parser = Json.FACTORY.createParser(body)) {
             stream = plan(parser, edits);
@@ -52,16 +48,16 @@ public final class IncludeUsageRewriter {
         if (!stream || edits.isEmpty()) {
             return body;
         }
-        for (Edit edit : edits) {
+        for (Splice.Edit edit : edits) {
             if (edit.start() < 0) {
                 throw new MalformedRequestException("request body must be encoded in UTF-8");
             }
         }
-        return apply(body, edits);
+        return Splice.apply(body, edits);
     }
 
     /** Finds the edits, in body order; returns whether the request streams. */
-    private static boolean plan(JsonParser parser, List<Edit> edits) throws IOException {
+    private static boolean plan(JsonParser parser, List<Splice.Edit> edits) throws IOException {
         RequestScanner.startObject(parser);
         int seenFields = 0;
         boolean stream = false;
@@ -77,7 +73,7 @@ public final class IncludeUsageRewriter {
                 hasOptions = true;
                 if (value == JsonToken.VALUE_NULL) {
                     int at = offset(parser);
-                    edits.add(new Edit(at, at < 0 ? at : at + "null".length(), OPTIONS_OBJECT));
+                    edits.add(new Splice.Edit(at, at < 0 ? at : at + "null".length(), OPTIONS_OBJECT));
                 } else if (value == JsonToken.START_OBJECT) {
                     planOptions(parser, edits);
                 } else {
@@ -90,14 +86,14 @@ public final class IncludeUsageRewriter {
         if (!hasOptions) {
             // stream is a member, so the object is not empty and the new member needs a comma.
             int end = offset(parser);
-            edits.add(new Edit(end, end, OPTIONS_MEMBER));
+            edits.add(new Splice.Edit(end, end, OPTIONS_MEMBER));
         }
         RequestScanner.endObject(parser);
         return stream;
     }
 
     /** Plans the change inside the {@code stream_options} object at the parser. */
-    private static void planOptions(JsonParser parser, List<Edit> edits) throws IOException {
+    private static void planOptions(JsonParser parser, List<Splice.Edit> edits) throws IOException {
         boolean members = false;
         boolean includeUsage = false;
         while (parser.nextToken() == JsonToken.FIELD_NAME) {
@@ -113,44 +109,19 @@ public final class IncludeUsageRewriter {
             if (value == JsonToken.VALUE_FALSE || value == JsonToken.VALUE_NULL) {
                 int at = offset(parser);
                 int length = (value == JsonToken.VALUE_FALSE ? "false" : "null").length();
-                edits.add(new Edit(at, at < 0 ? at : at + length, TRUE));
+                edits.add(new Splice.Edit(at, at < 0 ? at : at + length, TRUE));
             } else if (value != JsonToken.VALUE_TRUE) {
                 throw new MalformedRequestException("'stream_options.include_usage' must be a boolean");
             }
         }
         if (!includeUsage) {
             int end = offset(parser);
-            edits.add(new Edit(end, end, members ? NEXT_OPTION : FIRST_OPTION));
+            edits.add(new Splice.Edit(end, end, members ? NEXT_OPTION : FIRST_OPTION));
         }
     }
 
-    /**
-     * Byte offset of the current token; -1 for a body in UTF-16 or UTF-32, which Jackson decodes
-     * to characters first. Such a body only fails if it has to change.
-     */
     private static int offset(JsonParser parser) {
-        // A byte array holds less than 2^31 bytes.
-        return (int) parser.currentTokenLocation().getByteOffset();
-    }
-
-    private static byte[] apply(byte[] body, List<Edit> edits) {
-        int length = body.length;
-        for (Edit edit : edits) {
-            length += edit.bytes().length - (edit.end() - edit.start());
-        }
-        byte[] result = new byte[length];
-        int from = 0;
-        int to = 0;
-        for (Edit edit : edits) {
-            int unchanged = edit.start() - from;
-            System.arraycopy(body, from, result, to, unchanged);
-            to += unchanged;
-            System.arraycopy(edit.bytes(), 0, result, to, edit.bytes().length);
-            to += edit.bytes().length;
-            from = edit.end();
-        }
-        System.arraycopy(body, from, result, to, body.length - from);
-        return result;
+        return Splice.offset(parser);
     }
 
     private static byte[] bytes(String text) {
