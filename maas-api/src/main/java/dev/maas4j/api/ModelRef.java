@@ -32,6 +32,22 @@ public record ModelRef(String name, String namespace, String displayName, List<U
     /** The namespace used when none is given. */
     public static final String DEFAULT_NAMESPACE = "default";
 
+    /**
+     * Metadata key: the name the upstream serves the model under, when it differs from {@link #name()}
+     * (Open Data Hub's {@code status.resolvedModelAlias}, e.g. {@code facebook/opt-125m} for the
+     * model {@code facebook-opt-125m}). See {@link #upstreamModel()}.
+     */
+    public static final String UPSTREAM_MODEL = "resolvedModelAlias";
+
+    /**
+     * Metadata key: the longest a response of this model may run once it started, in the CRD's
+     * duration syntax ({@code 90s}, {@code 30m}, {@code 2h}); the proxy's default otherwise.
+     */
+    public static final String MAX_RESPONSE_DURATION = "maxResponseDuration";
+
+    /** Metadata key: the largest response body of this model, in bytes; the proxy's default otherwise. */
+    public static final String MAX_RESPONSE_BYTES = "maxResponseBytes";
+
     /** Validates and copies the components. */
     public ModelRef {
         name = Checks.notBlank(name, "name");
@@ -41,6 +57,16 @@ public record ModelRef(String name, String namespace, String displayName, List<U
         Objects.requireNonNull(price, "price");
         Objects.requireNonNull(upstreamCredential, "upstreamCredential");
         metadata = Checks.map(metadata, "metadata");
+    }
+
+    /**
+     * The name the model's upstream serves it under: {@link #UPSTREAM_MODEL} from the metadata,
+     * else {@link #name()}. A request body's {@code model} may name either, and the upstream always
+     * gets this one.
+     */
+    public String upstreamModel() {
+        String alias = metadata.get(UPSTREAM_MODEL);
+        return alias == null || alias.isBlank() ? name : alias;
     }
 
     /** A builder for a model named {@code name}. */

@@ -37,6 +37,8 @@ public final class Lease implements AutoCloseable, PendingUsage {
     private final Reservation reservation;
     private final long startedNanos;
     private volatile int settled;
+    /** Registered with the key's entry while the request is in flight; null unless {@link #onRevocation} was called. */
+    private volatile Runnable revocationHook;
     // written once by the settling thread before the lease is handed to the recorder's queue,
     // whose enqueue publishes them to the writer thread
     private Outcome outcome;
@@ -68,6 +70,31 @@ public final class Lease implements AutoCloseable, PendingUsage {
     /** Whether the request has been settled (a denied request counts as settled). */
     public boolean settled() {
         return settled != 0;
+    }
+
+    /**
+     * Asks to be told if the key is revoked while this request is in flight, so that an adapter
+     * can cut a response that is still streaming: {@code action} runs at most once, on the thread
+     * that revoked the key or on the engine's maintenance thread, and never after the lease is
+     * settled. Does nothing for a denied or settled lease, or when the engine was built with
+     * {@link MaasEngine.Builder#cutRevokedRequests cutRevokedRequests(false)}. Call it once.
+     */
+    public void onRevocation(Runnable action) {
+        java.util.Objects.requireNonNull(action, "action");
+        if (keyEntry == null || settled != 0 || !engine.cutsRevokedRequests()) {
+            return;
+        }
+        Runnable hook = () -> {
+            if (settled == 0) {
+                action.run();
+            }
+        };
+        revocationHook = hook;
+        keyEntry.watchRevocation(hook);
+        if (settled != 0) {
+            // settled meanwhile: the settling thread may have missed the hook
+            keyEntry.unwatchRevocation(hook);
+        }
     }
 
     /**
@@ -109,6 +136,10 @@ public final class Lease implements AutoCloseable, PendingUsage {
         java.util.Objects.requireNonNull(usage, "usage");
         if (!SETTLED.compareAndSet(this, 0, 1)) {
             return false;
+        }
+        Runnable hook = revocationHook;
+        if (hook != null) {
+            keyEntry.unwatchRevocation(hook);
         }
         engine.settle(this, outcome, httpStatus, usage);
         return true;

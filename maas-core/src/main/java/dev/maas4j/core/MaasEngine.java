@@ -98,6 +98,7 @@ public final class MaasEngine implements AutoCloseable {
     private final AtomicLong catalogVersion = new AtomicLong();
     private final Object catalogLock = new Object();
     private final Counter deniedAuthentication;
+    private final boolean cutRevokedRequests;
     private volatile CatalogIndex catalog = CatalogIndex.empty();
     private volatile boolean closed;
 
@@ -109,6 +110,7 @@ public final class MaasEngine implements AutoCloseable {
         this.time = b.time;
         this.codec = new KeyCodec(b.serverSecret);
         this.maxKeyLifetime = b.maxKeyLifetime;
+        this.cutRevokedRequests = b.cutRevokedRequests;
         this.keys = Caffeine.newBuilder().maximumSize(b.keyCacheSize).expireAfterWrite(b.keyCacheTtl)
                 .removalListener((String id, KeyEntry entry, com.github.benmanes.caffeine.cache.RemovalCause cause) -> {
                     if (entry != null) {
@@ -136,7 +138,7 @@ public final class MaasEngine implements AutoCloseable {
         ChangeListener listener = new ChangeListener() {
             @Override
             public void keyChanged(String keyId) {
-                invalidateKey(keyId);
+                keyChangedInStore(keyId);
             }
 
             @Override
@@ -222,9 +224,50 @@ public final class MaasEngine implements AutoCloseable {
      * @return {@code true} if the key existed and was active
      */
     public boolean revokeKey(String keyId) {
+        KeyEntry cached = keys.getIfPresent(keyId);
         boolean revoked = keyStore.revoke(keyId, time.now());
         invalidateKey(keyId);
+        if (cached != null) {
+            // the requests in flight under this key are told at once
+            runRevocationHooks(cached);
+        }
         return revoked;
+    }
+
+    /** Whether in-flight requests of a revoked key are told ({@link Lease#onRevocation}). */
+    boolean cutsRevokedRequests() {
+        return cutRevokedRequests;
+    }
+
+    private void runRevocationHooks(KeyEntry entry) {
+        try {
+            entry.runRevocationHooks();
+        } catch (RuntimeException e) {
+            log.warn("cutting the requests of a revoked key failed: {}", e.toString());
+        }
+    }
+
+    /**
+     * A store told of a change to a key: if requests are in flight under it, look whether it was
+     * revoked (or deleted, or expired), off the notifying thread, and tell them.
+     */
+    private void keyChangedInStore(String keyId) {
+        KeyEntry cached = keys.getIfPresent(keyId);
+        invalidateKey(keyId);
+        if (cached == null || !cached.watched() || closed) {
+            return;
+        }
+        scheduler.execute(() -> {
+            try {
+                Optional<ApiKey> stored = keyStore.findById(keyId);
+                if (stored.isEmpty() || stored.get().revokedAt().isPresent()
+                        || stored.get().expiresAt().map(t -> !t.isAfter(time.now())).orElse(false)) {
+                    runRevocationHooks(cached);
+                }
+            } catch (RuntimeException e) {
+                log.warn("could not check a changed key for revocation: {}", e.getMessage());
+            }
+        });
     }
 
     /** The key with this id, as stored. */
@@ -620,6 +663,7 @@ public final class MaasEngine implements AutoCloseable {
         private ScheduledExecutorService scheduler;
         private Duration catalogRefreshInterval = Duration.ofSeconds(30);
         private Duration lastUsedFlushInterval = Duration.ofSeconds(10);
+        private boolean cutRevokedRequests = true;
         private final UsageRecorder.Settings.Builder recorder = UsageRecorder.Settings.builder();
         private final java.util.Set<String> set = new java.util.HashSet<>();
 
@@ -800,6 +844,18 @@ public final class MaasEngine implements AutoCloseable {
         public Builder catalogRefreshInterval(Duration value) {
             once("catalogRefreshInterval");
             catalogRefreshInterval = positive(value, "catalogRefreshInterval");
+            return this;
+        }
+
+        /**
+         * Whether requests in flight under a key are told when it is revoked, so that adapters cut
+         * them (default on): {@code MaasProxyServlet} ends a stream with an SSE error event and
+         * closes it. Revocation through {@link MaasEngine#revokeKey} tells them at once; a store's
+         * change notice (another replica revoked it) as soon as it arrives.
+         */
+        public Builder cutRevokedRequests(boolean value) {
+            once("cutRevokedRequests");
+            cutRevokedRequests = value;
             return this;
         }
 

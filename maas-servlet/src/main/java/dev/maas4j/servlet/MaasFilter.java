@@ -187,7 +187,7 @@ public final class MaasFilter implements Filter {
             return;
         }
         if (route.model().isPresent() && facts.model().isPresent()
-                && !route.model().get().equals(facts.model().get())) {
+                && !namesTheSameModel(route.model().get(), facts.model().get())) {
             ErrorResponses.write(response, 400, "The route names the model '" + route.model().get()
                     + "' but the body names '" + facts.model().get() + "': name one model, or the same in both",
                     "invalid_request_error", "model_mismatch");
@@ -224,12 +224,14 @@ public final class MaasFilter implements Filter {
         }
         RateLimitHeaders.apply(response, lease.admission().rateLimits());
         // the model that was authorized is the model the upstream gets, whatever the route or body said
-        body = facts.forwardedBody(body, contentType, model.get(), includeUsageInStreams
+        Grant grant = lease.admission().grant().orElseThrow();
+        body = facts.forwardedBody(body, contentType, grant.model().upstreamModel(), includeUsageInStreams
                 && (endpoint == EndpointKind.CHAT_COMPLETIONS || endpoint == EndpointKind.COMPLETIONS));
         Exchange exchange = new Exchange(lease, endpoint, facts.promptTokensEstimate(), response, route);
+        exchange.watchRevocation();
         request.setAttribute(Exchange.ATTRIBUTE, exchange);
         request.setAttribute(LEASE_ATTRIBUTE, lease);
-        request.setAttribute(GRANT_ATTRIBUTE, lease.admission().grant().orElseThrow());
+        request.setAttribute(GRANT_ATTRIBUTE, grant);
         request.setAttribute(REQUEST_ID_ATTRIBUTE, requestId);
         BufferedRequest wrappedRequest = new BufferedRequest(request, body, key.get());
         ObservedResponse wrappedResponse = new ObservedResponse(response, exchange);
@@ -240,8 +242,14 @@ public final class MaasFilter implements Filter {
             if (!async) {
                 flushQuietly(wrappedResponse);
             }
+        } catch (Exchange.ResponseCut e) {
+            // the key was revoked mid-response: the stream got its error event and ends here, cleanly
+            async = request.isAsyncStarted();
         } catch (IOException | ServletException | RuntimeException e) {
             async = request.isAsyncStarted();
+            if (exchange.isCut() && e.getCause() instanceof Exchange.ResponseCut) {
+                return;
+            }
             if (!response.isCommitted()) {
                 exchange.failedBeforeCommit();
             }
@@ -291,6 +299,11 @@ public final class MaasFilter implements Filter {
             // the connection is gone: there is nobody to answer
         }
         return null;
+    }
+
+    /** Whether a body's {@code model} names the routed model: by its name, or as its upstream serves it. */
+    private boolean namesTheSameModel(String routed, String named) {
+        return routed.equals(named) || engine.model(routed).map(m -> m.upstreamModel().equals(named)).orElse(false);
     }
 
     private static Iterable<String> headerNames(HttpServletRequest request) {

@@ -8,6 +8,7 @@ import dev.maas4j.servlet.internal.Endpoints;
 import dev.maas4j.servlet.internal.ErrorResponses;
 import dev.maas4j.servlet.internal.Exchange;
 import dev.maas4j.servlet.internal.RelaySettings;
+import dev.maas4j.servlet.internal.ResponseLimits;
 import dev.maas4j.servlet.internal.Route;
 import dev.maas4j.servlet.internal.UpstreamRelay;
 import jakarta.servlet.http.HttpServlet;
@@ -71,7 +72,7 @@ public final class MaasProxyServlet extends HttpServlet {
                 // thread can run every step of an exchange: no hand-off between threads per response
                 .executor(Runnable::run)
                 .build();
-        if (b.idleTimeout.isZero()) {
+        if (b.idleTimeout.isZero() && b.maxResponseDuration.isZero()) {
             this.idleTimer = null;
         } else {
             ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, r -> {
@@ -84,7 +85,8 @@ public final class MaasProxyServlet extends HttpServlet {
             this.idleTimer = timer;
         }
         this.settings = new RelaySettings(client, b.responseTimeout, b.idleTimeout, Optional.ofNullable(idleTimer),
-                new Endpoints(b.refusedBackoff.toNanos()), b.identityHeaders);
+                new Endpoints(b.refusedBackoff.toNanos()), b.identityHeaders,
+                new ResponseLimits(b.maxResponseDuration, b.maxResponseBytes));
     }
 
     /** A builder with the defaults. */
@@ -135,6 +137,8 @@ public final class MaasProxyServlet extends HttpServlet {
         private HttpClient.Version httpVersion = HttpClient.Version.HTTP_1_1;
         private HttpClient client;
         private boolean identityHeaders;
+        private Duration maxResponseDuration = Duration.ofMinutes(30);
+        private long maxResponseBytes = 256L << 20;
         private final Set<String> set = new HashSet<>();
 
         private Builder() {
@@ -199,6 +203,37 @@ public final class MaasProxyServlet extends HttpServlet {
         public Builder identityHeaders(boolean value) {
             once("identityHeaders");
             identityHeaders = value;
+            return this;
+        }
+
+        /**
+         * The longest a response may run once it started (default 30 minutes; {@link Duration#ZERO}
+         * for no limit); a model's metadata {@link ModelRef#MAX_RESPONSE_DURATION} overrides it. A
+         * response that runs longer is cut: a stream gets an SSE error event with code
+         * {@code response_too_long}, and what was generated is charged.
+         */
+        public Builder maxResponseDuration(Duration value) {
+            once("maxResponseDuration");
+            Objects.requireNonNull(value, "maxResponseDuration");
+            if (value.isNegative()) {
+                throw new IllegalArgumentException("maxResponseDuration must be zero (no limit) or positive, was "
+                        + value);
+            }
+            maxResponseDuration = value;
+            return this;
+        }
+
+        /**
+         * The largest response body relayed, in bytes (default 256 MiB; 0 for no limit); a model's
+         * metadata {@link ModelRef#MAX_RESPONSE_BYTES} overrides it. A larger response is cut: a
+         * stream gets an SSE error event with code {@code response_too_large}.
+         */
+        public Builder maxResponseBytes(long value) {
+            once("maxResponseBytes");
+            if (value < 0) {
+                throw new IllegalArgumentException("maxResponseBytes must be zero (no limit) or positive, was " + value);
+            }
+            maxResponseBytes = value;
             return this;
         }
 

@@ -54,13 +54,18 @@ abstract class GovernedHttpTest {
      * tokens a minute. Usage is flushed every 10 ms, so that settlements show at once.
      */
     void startEngineWithGranite(ModelRef granite) {
+        startEngineWithGranite(granite, MaasEngine.builder());
+    }
+
+    /** {@link #startEngineWithGranite(ModelRef)} with the engine's other settings from {@code builder}. */
+    void startEngineWithGranite(ModelRef granite, MaasEngine.Builder builder) {
         store = new InMemoryStore();
         store.setGroups("alice", "dev");
         store.putModel(granite);
         store.putPolicy(AuthPolicy.of("dev-models", SubjectSet.groups("dev"), granite.name()));
         store.putSubscription(Subscription.builder("free").owner(SubjectSet.groups("dev"))
                 .model(granite.name(), RateLimit.of(1_000_000, "1m")).build());
-        engine = MaasEngine.builder().store(store).usageFlushInterval(Duration.ofMillis(10)).build();
+        engine = builder.store(store).usageFlushInterval(Duration.ofMillis(10)).build();
     }
 
     CreatedKey key(String user, KeyLimits limits) {

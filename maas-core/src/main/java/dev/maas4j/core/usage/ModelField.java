@@ -21,13 +21,14 @@ public final class ModelField {
 
     /**
      * The body with its top-level {@code model} set to {@code model}: added as the last member when
-     * absent, put in place of a {@code null}; everything else is kept byte for byte.
+     * absent, put in place of a {@code null} or another name (the model's upstream alias for the
+     * name a client used); everything else is kept byte for byte.
      *
      * @param body  a request body, UTF-8 JSON
      * @param model the authorized model's name
      * @return {@code body} itself when it already names {@code model}, else a new array
-     * @throws MalformedRequestException if the body is not a JSON object, names another model,
-     *                                   has a {@code model} that is not a string or appears twice,
+     * @throws MalformedRequestException if the body is not a JSON object, has a {@code model} that
+     *                                   is not a string or appears twice,
      *                                   or must change and is not UTF-8
      */
     public static byte[] withModel(byte[] body, String model) {

@@ -43,6 +43,9 @@ public final class Exchange implements AsyncListener {
     private volatile boolean clientGone;
     private volatile boolean failedBeforeCommit;
     private volatile boolean upstreamFailedMidStream;
+    /** The key was revoked while the request was in flight: its response is to be cut. */
+    private volatile boolean cut;
+    private volatile Runnable cutter;
     private boolean settled;
 
     public Exchange(Lease lease, EndpointKind endpoint, long promptTokensEstimate, HttpServletResponse response,
@@ -88,6 +91,55 @@ public final class Exchange implements AsyncListener {
     public void restoreGatewayHeaders(HttpServletResponse target) {
         target.setHeader(MaasFilter.REQUEST_ID_HEADER, lease.admission().requestId());
         RateLimitHeaders.apply(target, rateLimits);
+    }
+
+    /**
+     * Asks the lease to tell this exchange when the key is revoked: the response is then cut by
+     * whatever registered with {@link #onCut}, or, for a host's own servlet, at its next write.
+     */
+    public void watchRevocation() {
+        lease.onRevocation(this::revoked);
+    }
+
+    private void revoked() {
+        cut = true;
+        Runnable c = cutter;
+        if (c != null) {
+            c.run();
+        }
+    }
+
+    /**
+     * Sets what cuts the response now (the proxy's, as its relay proceeds); runs it at once if the
+     * key was revoked already.
+     */
+    public void onCut(Runnable action) {
+        cutter = action;
+        if (cut) {
+            action.run();
+        }
+    }
+
+    /**
+     * What a host's own servlet gets from a write once its request's key was revoked; the filter
+     * ends the response cleanly when it sees it.
+     */
+    public static final class ResponseCut extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        ResponseCut() {
+            super("the request's API key was revoked: its response is cut", null);
+        }
+    }
+
+    /** Whether something (the proxy) cuts the response itself; otherwise the response's writes refuse. */
+    public boolean hasCutter() {
+        return cutter != null;
+    }
+
+    /** Whether the response is to be cut: the key was revoked while the request was in flight. */
+    public boolean isCut() {
+        return cut;
     }
 
     /** The client went away: a write or flush to it failed. */

@@ -96,6 +96,35 @@ public final class ObservedResponse extends HttpServletResponseWrapper {
             this.out = out;
         }
 
+        private boolean cutAnnounced;
+
+        /**
+         * A host's own servlet writing for a key revoked meanwhile: its stream gets the gateway's
+         * SSE error event, then the write fails, which ends the servlet's response. (The proxy cuts
+         * its own relays, and writes its own event.)
+         */
+        private void refuseIfCut() throws IOException {
+            if (!exchange.isCut() || exchange.hasCutter()) {
+                return;
+            }
+            if (!cutAnnounced) {
+                cutAnnounced = true;
+                exchange.upstreamFailedMidStream();
+                if (isEventStream()) {
+                    byte[] event = ("data: " + new String(ErrorResponses.body("This API key has been revoked",
+                            "authentication_error", "revoked_api_key"), StandardCharsets.UTF_8) + "\n\n")
+                            .getBytes(StandardCharsets.UTF_8);
+                    try {
+                        out.write(event);
+                        out.flush();
+                    } catch (IOException e) {
+                        exchange.clientGone();
+                    }
+                }
+            }
+            throw new Exchange.ResponseCut();
+        }
+
         private void observe(byte[] b, int off, int len) {
             if (eventStream == null) {
                 eventStream = isEventStream();
@@ -105,6 +134,7 @@ public final class ObservedResponse extends HttpServletResponseWrapper {
 
         @Override
         public void write(int b) throws IOException {
+            refuseIfCut();
             observe(new byte[] {(byte) b}, 0, 1);
             try {
                 out.write(b);
@@ -119,6 +149,7 @@ public final class ObservedResponse extends HttpServletResponseWrapper {
             if (len == 0) {
                 return;
             }
+            refuseIfCut();
             observe(b, off, len);
             try {
                 out.write(b, off, len);

@@ -16,15 +16,17 @@ import java.util.concurrent.ScheduledExecutorService;
  * @param idleTimer       runs the idle checks; empty when there is no idle timeout
  * @param endpoints       round-robin order and refused-connection back-off
  * @param identityHeaders whether the verified caller is sent upstream in {@code X-MaaS-*} headers
+ * @param responseLimits  the longest and largest response relayed, unless a model sets its own
  */
 public record RelaySettings(HttpClient client, Duration responseTimeout, Duration idleTimeout,
                             Optional<ScheduledExecutorService> idleTimer, Endpoints endpoints,
-                            boolean identityHeaders) {
+                            boolean identityHeaders, ResponseLimits responseLimits) {
     public RelaySettings {
         Objects.requireNonNull(client, "client");
         Objects.requireNonNull(responseTimeout, "responseTimeout");
         Objects.requireNonNull(idleTimeout, "idleTimeout");
         Objects.requireNonNull(idleTimer, "idleTimer");
         Objects.requireNonNull(endpoints, "endpoints");
+        Objects.requireNonNull(responseLimits, "responseLimits");
     }
 }

@@ -89,17 +89,16 @@ public record RequestFacts(Format format, Optional<String> model, boolean stream
     }
 
     /**
-     * The body as the model must receive it: naming {@code model} when it does not (a JSON body or
-     * a form; other bodies cannot), and asking a stream for its usage when {@code includeUsage}.
+     * The body as the model must receive it: naming {@code upstreamModel} (the authorized model's
+     * name at its upstream) when it names none or another spelling of it, for a JSON body or a form
+     * (other bodies cannot), and asking a stream for its usage when {@code includeUsage}.
      */
-    public byte[] forwardedBody(byte[] body, String contentType, String model, boolean includeUsage) {
+    public byte[] forwardedBody(byte[] body, String contentType, String upstreamModel, boolean includeUsage) {
         byte[] forwarded = body;
-        if (this.model.isEmpty()) {
-            if (format == Format.JSON) {
-                forwarded = ModelField.withModel(forwarded, model);
-            } else if (format == Format.FORM) {
-                forwarded = MultipartForm.withModel(forwarded, contentType, model);
-            }
+        if (format == Format.JSON && !model.filter(upstreamModel::equals).isPresent()) {
+            forwarded = ModelField.withModel(forwarded, upstreamModel);
+        } else if (format == Format.FORM && model.isEmpty()) {
+            forwarded = MultipartForm.withModel(forwarded, contentType, upstreamModel);
         }
         if (includeUsage && format == Format.JSON && stream && !includeUsageRequested) {
             forwarded = StreamOptions.withIncludeUsage(forwarded);

@@ -8,7 +8,6 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -45,6 +44,8 @@ final class ResponseRelay implements HttpResponse.BodySubscriber<Void> {
     private final String model;
     private final ScheduledExecutorService idleTimer;
     private final long idleTimeoutNanos;
+    private final ResponseLimits limits;
+    private volatile ScheduledFuture<?> durationCheck;
     private final Runnable complete;
     private final CompletableFuture<Void> done = new CompletableFuture<>();
     private final AtomicInteger pendingSignals = new AtomicInteger();
@@ -62,6 +63,9 @@ final class ResponseRelay implements HttpResponse.BodySubscriber<Void> {
     private int nextItem;
     private boolean flushNeeded;
     private boolean wroteAny;
+    private long bytesWritten;
+    /** The gateway's own last event is queued: the size limit is the upstream's, not the event's. */
+    private boolean ownEvent;
     private byte[] scratch;
 
     /**
@@ -69,10 +73,12 @@ final class ResponseRelay implements HttpResponse.BodySubscriber<Void> {
      * @param exchange the governed exchange, or {@code null} when the proxy runs without the filter
      * @param model    the model's name, for the logs
      * @param settings the idle timeout and its timer
+     * @param limits   the model's longest and largest response
      * @param complete ends the request's async cycle; called once the relay is done, however it ends
      */
     ResponseRelay(HttpServletResponse response, Exchange exchange, String model, RelaySettings settings,
-                  Runnable complete) {
+                  ResponseLimits limits, Runnable complete) {
+        this.limits = limits;
         this.response = response;
         this.exchange = exchange;
         this.model = model;
@@ -89,8 +95,39 @@ final class ResponseRelay implements HttpResponse.BodySubscriber<Void> {
     @Override
     public void onSubscribe(Flow.Subscription s) {
         subscription = s;
-        scheduleIdleCheck(idleTimeoutNanos);
+        if (closed) {
+            // cut before the body started
+            s.cancel();
+            return;
+        }
+        if (idleTimeoutNanos > 0) {
+            scheduleIdleCheck(idleTimeoutNanos);
+        }
+        if (!limits.maxDuration().isZero() && idleTimer != null) {
+            try {
+                durationCheck = idleTimer.schedule(() -> cut(Cut.tooLong(limits.maxDuration())),
+                        limits.maxDuration().toNanos(), TimeUnit.NANOSECONDS);
+            } catch (RejectedExecutionException e) {
+                // the proxy is being destroyed: its requests are cut anyway
+            }
+        }
         requestMore();
+    }
+
+    /**
+     * Ends the relay for a reason of the gateway's (a limit, a revoked key): the upstream is
+     * cancelled and the client gets what {@link #endWithErrorEvent} or {@link #endBeforeOutput}
+     * writes for it. Safe from any thread; does nothing once the relay has ended.
+     */
+    void cut(Cut why) {
+        if (closed) {
+            return;
+        }
+        Flow.Subscription s = subscription;
+        if (s != null) {
+            s.cancel();
+        }
+        end(why);
     }
 
     @Override
@@ -173,7 +210,15 @@ final class ResponseRelay implements HttpResponse.BodySubscriber<Void> {
         while (out.isReady()) {
             if (items != null) {
                 if (nextItem < items.size()) {
-                    write(items.get(nextItem++));
+                    ByteBuffer item = items.get(nextItem++);
+                    if (exceedsLimit(item)) {
+                        // not a byte beyond the model's limit: the rest of the batch is dropped
+                        batch = null;
+                        items = null;
+                        nextItem = 0;
+                    } else {
+                        write(item);
+                    }
                     continue;
                 }
                 batch = null;
@@ -230,6 +275,20 @@ final class ResponseRelay implements HttpResponse.BodySubscriber<Void> {
         }
         wroteAny = true;
         flushNeeded = true;
+        bytesWritten += n;
+    }
+
+    /** Whether {@code item} would take the response past the model's size limit; if so, the relay ends. */
+    private boolean exceedsLimit(ByteBuffer item) {
+        if (ownEvent || limits.maxBytes() <= 0 || bytesWritten + item.remaining() <= limits.maxBytes()) {
+            return false;
+        }
+        Flow.Subscription s = subscription;
+        if (s != null) {
+            s.cancel();
+        }
+        ending = Cut.tooLarge(limits.maxBytes());
+        return true;
     }
 
     /**
@@ -247,12 +306,13 @@ final class ResponseRelay implements HttpResponse.BodySubscriber<Void> {
         if (!wroteAny || type == null || !type.startsWith("text/event-stream")) {
             return false;
         }
-        String message = how instanceof IdleTimeout ? "The model sent nothing for longer than "
-                + idleTimeoutText() : "The model's upstream failed mid-stream";
-        byte[] event = ("data: " + new String(ErrorResponses.body(message, "server_error",
-                how instanceof IdleTimeout ? "upstream_timeout" : "upstream_error"), StandardCharsets.UTF_8)
-                + "\n\n").getBytes(StandardCharsets.UTF_8);
+        Cut cut = how instanceof Cut c ? c : null;
+        byte[] event = ("data: " + new String(ErrorResponses.body(
+                cut != null ? cut.getMessage() : "The model's upstream failed mid-stream",
+                cut != null ? cut.type : "server_error", cut != null ? cut.code : "upstream_error"),
+                StandardCharsets.UTF_8) + "\n\n").getBytes(StandardCharsets.UTF_8);
         batch = List.of(ByteBuffer.wrap(event));
+        ownEvent = true;
         return true;
     }
 
@@ -265,8 +325,11 @@ final class ResponseRelay implements HttpResponse.BodySubscriber<Void> {
             logMidStreamFailure(how);
             if (!response.isCommitted()) {
                 response.reset();
-                if (how instanceof IdleTimeout) {
-                    ErrorResponses.upstream(response, 504, "The model did not answer in time", "upstream_timeout");
+                if (how instanceof Cut cut && cut.status == 401) {
+                    ErrorResponses.write(response, cut.status, cut.getMessage(), cut.type, cut.code);
+                } else if (how instanceof Cut cut) {
+                    ErrorResponses.upstream(response, cut.status, cut.status == 504 && cut.code.equals("upstream_timeout")
+                            ? "The model did not answer in time" : cut.getMessage(), cut.code);
                 } else {
                     ErrorResponses.upstream(response, 502, "The model's upstream failed", "upstream_error");
                 }
@@ -299,6 +362,10 @@ final class ResponseRelay implements HttpResponse.BodySubscriber<Void> {
         ScheduledFuture<?> check = idleCheck;
         if (check != null) {
             check.cancel(false);
+        }
+        ScheduledFuture<?> duration = durationCheck;
+        if (duration != null) {
+            duration.cancel(false);
         }
         complete.run();
     }
@@ -343,23 +410,10 @@ final class ResponseRelay implements HttpResponse.BodySubscriber<Void> {
             if (s != null) {
                 s.cancel();
             }
-            end(new IdleTimeout());
+            end(Cut.idle(Duration.ofNanos(idleTimeoutNanos)));
         } else {
             // waiting on the client is not the upstream's idleness: look again a full period later
             scheduleIdleCheck(awaitingUpstream ? idleTimeoutNanos - idle : idleTimeoutNanos);
-        }
-    }
-
-    private String idleTimeoutText() {
-        return Durations.text(Duration.ofNanos(idleTimeoutNanos));
-    }
-
-    /** The upstream sent nothing for the idle timeout after its response had started. */
-    private static final class IdleTimeout extends HttpTimeoutException {
-        private static final long serialVersionUID = 1L;
-
-        IdleTimeout() {
-            super("no data from the upstream within the idle timeout");
         }
     }
 }

@@ -46,6 +46,7 @@ public final class UpstreamRelay {
     private final AsyncContext async;
     private final AtomicBoolean finished = new AtomicBoolean();
     private volatile boolean headersArrived;
+    private volatile java.util.concurrent.CompletableFuture<?> pending;
 
     private UpstreamRelay(RelaySettings settings, HttpServletRequest request, HttpServletResponse response,
                           Exchange exchange, ModelRef model, byte[] body, String suffix) {
@@ -78,12 +79,29 @@ public final class UpstreamRelay {
             error(502, "The model's upstream address or the request path is invalid", "upstream_error");
             return;
         }
-        settings.client().sendAsync(upstreamRequest, info -> {
-            headersArrived = true;
-            settings.endpoints().answered(base);
-            copyHeaders(info);
-            return new ResponseRelay(response, exchange, model.name(), settings, this::finish);
-        }).whenComplete((r, failure) -> {
+        if (exchange != null) {
+            // revoked while the model works on its answer: stop waiting for it
+            exchange.onCut(() -> {
+                java.util.concurrent.CompletableFuture<?> pending = this.pending;
+                if (pending != null) {
+                    pending.cancel(true);
+                }
+            });
+        }
+        java.util.concurrent.CompletableFuture<HttpResponse<Void>> sent = settings.client().sendAsync(upstreamRequest,
+                info -> {
+                    headersArrived = true;
+                    settings.endpoints().answered(base);
+                    copyHeaders(info);
+                    ResponseRelay relay = new ResponseRelay(response, exchange, model.name(), settings,
+                            ResponseLimits.of(model, settings.responseLimits()), this::finish);
+                    if (exchange != null) {
+                        exchange.onCut(() -> relay.cut(Cut.revoked()));
+                    }
+                    return relay;
+                });
+        pending = sent;
+        sent.whenComplete((r, failure) -> {
             if (failure != null && !headersArrived) {
                 failedBeforeHeaders(order, index, base, unwrap(failure));
             }
@@ -165,6 +183,20 @@ public final class UpstreamRelay {
     }
 
     private void failedBeforeHeaders(List<URI> order, int index, URI base, Throwable cause) {
+        if (exchange != null && exchange.isCut()) {
+            Cut revoked = Cut.revoked();
+            try {
+                if (!response.isCommitted()) {
+                    response.reset();
+                    ErrorResponses.write(response, revoked.status, revoked.getMessage(), revoked.type, revoked.code);
+                }
+            } catch (IOException | RuntimeException e) {
+                clientGone();
+            } finally {
+                finish();
+            }
+            return;
+        }
         boolean refused = cause instanceof ConnectException || cause instanceof HttpConnectTimeoutException;
         if (refused) {
             settings.endpoints().refused(base);

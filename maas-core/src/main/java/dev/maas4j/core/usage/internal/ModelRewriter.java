@@ -62,11 +62,14 @@ public final class ModelRewriter {
                 int at = Splice.offset(parser);
                 edit = new Splice.Edit(at, at < 0 ? at : at + "null".length(), quoted);
             } else if (value == JsonToken.VALUE_STRING) {
-                if (!model.equals(parser.getText())) {
-                    throw new MalformedRequestException("the body names the model '" + parser.getText()
-                            + "', not '" + model + "'");
+                int at = Splice.offset(parser);
+                // reading the text completes the token, so that the location is past its closing quote
+                if (model.equals(parser.getText())) {
+                    named = true;
+                } else {
+                    int end = at < 0 ? at : (int) parser.currentLocation().getByteOffset();
+                    edit = new Splice.Edit(at, end, quoted);
                 }
-                named = true;
             } else {
                 throw new MalformedRequestException("'model' must be a string");
             }
