@@ -19,39 +19,43 @@ import java.util.Optional;
  * instances. Immutable and thread-safe; {@link #toString()} shows no secret.
  */
 public final class Authentication {
-    private final Optional<ApiKey> key;
-    private final Optional<Identity> identity;
-    private final Optional<Denial> denial;
+    // kept bare, not as Optionals: the request path asks only succeeded(), and allocates one object
     /** The verified cache entry, for {@link MaasEngine#admit(AdmissionRequest, Authentication)}; null on failure. */
     private final KeyEntry entry;
+    private final Identity identity;
+    private final Denial denial;
     private final MaasEngine engine;
 
     private Authentication(KeyEntry entry, Identity identity, Denial denial, MaasEngine engine) {
         this.entry = entry;
-        this.key = entry == null ? Optional.empty() : Optional.of(entry.key());
-        this.identity = Optional.ofNullable(identity);
-        this.denial = Optional.ofNullable(denial);
+        this.identity = identity;
+        this.denial = denial;
         this.engine = engine;
     }
 
     /** The key, when valid. */
     public Optional<ApiKey> key() {
-        return key;
+        return entry == null ? Optional.empty() : Optional.of(entry.key());
     }
 
     /** Its owner's identity at authentication, when valid. */
     public Optional<Identity> identity() {
-        return identity;
+        return Optional.ofNullable(identity);
     }
 
     /** Why it was refused (401, or 503 when the key store is unavailable), when invalid. */
     public Optional<Denial> denial() {
-        return denial;
+        return Optional.ofNullable(denial);
     }
 
     /** Whether the key is valid. */
     public boolean succeeded() {
-        return denial.isEmpty();
+        return denial == null;
+    }
+
+    /** The identity of a successful authentication (null otherwise), without an Optional. */
+    Identity identityOrNull() {
+        return identity;
     }
 
     static Authentication success(KeyEntry entry, Identity identity, MaasEngine engine) {
@@ -74,7 +78,7 @@ public final class Authentication {
 
     @Override
     public String toString() {
-        return succeeded() ? "Authentication[key " + key.get().id() + ", " + identity.get().user() + "]"
-                : "Authentication[refused: " + denial.get().reason() + "]";
+        return succeeded() ? "Authentication[key " + entry.key().id() + ", " + identity.user() + "]"
+                : "Authentication[refused: " + denial.reason() + "]";
     }
 }

@@ -387,7 +387,7 @@ public final class MaasEngine implements AutoCloseable {
         if (current instanceof Denial denial) {
             return denied(request, denial, RateLimitStatus.NONE);
         }
-        return admitVerified(request, (KeyEntry) current, authentication.identity().orElseThrow(), started);
+        return admitVerified(request, (KeyEntry) current, authentication.identityOrNull(), started);
     }
 
     /**
