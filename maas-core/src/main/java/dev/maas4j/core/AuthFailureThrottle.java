@@ -257,7 +257,7 @@ public final class AuthFailureThrottle {
 
         /**
          * How many failed authentications an address may have within one window before its
-         * attempts are refused unverified (default 20; at most {@value #MAX_FAILURES}).
+         * attempts are refused unverified (default 20; at most 65,535).
          */
         public Builder maxFailures(int value) {
             once("maxFailures");

@@ -311,8 +311,8 @@ public final class MaasEngine implements AutoCloseable {
 
     /**
      * The stored key with this id, or {@code null} (and the id remembered as unknown) if there is
-     * none. Runs inside the key cache's computation for {@code id}, one at a time per id, so an id
-     * that a request waiting here found unknown is not looked up again.
+     * none. Runs inside the key cache's computation for {@code id}, one at a time per id: a request
+     * that waited for another's lookup of an unknown id finds it remembered and asks nobody.
      */
     private KeyEntry load(String id) {
         if (unknownKeys.getIfPresent(id) != null) {

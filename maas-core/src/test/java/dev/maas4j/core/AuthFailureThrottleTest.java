@@ -127,7 +127,7 @@ class AuthFailureThrottleTest {
     }
 
     @Test
-    void checkingAnAddressWithoutFailuresAllocatesNothing() {
+    void checkingAnAddressThatIsNotThrottledAllocatesNothing() {
         AuthFailureThrottle throttle = throttle();
         fail(throttle, GUESSER, 5);
         String[] addresses = {"198.51.100.1", "198.51.100.2", GUESSER};
