@@ -17,6 +17,7 @@ import dev.maas4j.api.ModelRef;
 import dev.maas4j.api.Outcome;
 import dev.maas4j.api.RateLimitStatus;
 import dev.maas4j.api.Secret;
+import dev.maas4j.api.SecretHash;
 import dev.maas4j.api.StoreException;
 import dev.maas4j.api.Subject;
 import dev.maas4j.api.Subscription;
@@ -26,6 +27,7 @@ import dev.maas4j.api.UsageEvent;
 import dev.maas4j.api.UsageLedger;
 import dev.maas4j.api.UsageQuery;
 import dev.maas4j.core.internal.Admitter;
+import dev.maas4j.core.internal.AuthFailureMeters;
 import dev.maas4j.core.internal.CatalogIndex;
 import dev.maas4j.core.internal.EngineMeters;
 import dev.maas4j.core.internal.KeyCodec;
@@ -45,6 +47,7 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -54,6 +57,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 
 /**
  * The governance engine: authenticates API keys, authorizes models, chooses the subscription,
@@ -80,6 +84,12 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class MaasEngine implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(MaasEngine.class);
     private static final Duration OVERLOAD_RETRY = Duration.ofSeconds(1);
+    /**
+     * What the secret of a key with an unknown id is checked against, so that refusing an unknown
+     * id costs what refusing a known id with a wrong secret does: one hash and one constant-time
+     * comparison. No presented key hashes to it (a SHA-256 of all zeros is not known).
+     */
+    private static final SecretHash UNKNOWN_KEY_HASH = SecretHash.of(new byte[32]);
 
     private final KeyStore keyStore;
     private final CatalogStore catalogStore;
@@ -90,6 +100,7 @@ public final class MaasEngine implements AutoCloseable {
     private final Optional<Duration> maxKeyLifetime;
     private final Cache<String, KeyEntry> keys;
     private final Cache<String, Boolean> unknownKeys;
+    private final Function<String, KeyEntry> loader = this::load;
     private final Admitter admitter;
     private final EngineMeters meters;
     private final UsageRecorder recorder;
@@ -97,8 +108,9 @@ public final class MaasEngine implements AutoCloseable {
     private final boolean ownsScheduler;
     private final AtomicLong catalogVersion = new AtomicLong();
     private final Object catalogLock = new Object();
-    private final Counter deniedAuthentication;
     private final boolean cutRevokedRequests;
+    /** {@code maas.auth.failures{api="model"}} by reason: the model API's 401s. */
+    private final EnumMap<DenialReason, Counter> authFailures = new EnumMap<>(DenialReason.class);
     private volatile CatalogIndex catalog = CatalogIndex.empty();
     private volatile boolean closed;
 
@@ -118,11 +130,16 @@ public final class MaasEngine implements AutoCloseable {
                     }
                 })
                 .build();
+        // on the engine's clock, so that the negative-cache period is the configured one in tests too
         this.unknownKeys = Caffeine.newBuilder().maximumSize(b.negativeCacheSize)
-                .expireAfterWrite(b.negativeCacheTtl).build();
+                .expireAfterWrite(b.negativeCacheTtl).ticker(b.time::epochNanos).build();
         this.meters = new EngineMeters(b.registry);
-        this.deniedAuthentication = Counter.builder("maas.authentication.failures")
-                .description("Requests refused with 401").register(b.registry);
+        for (DenialReason reason : DenialReason.values()) {
+            if (reason.httpStatus() == 401) {
+                authFailures.put(reason, AuthFailureMeters.counter(b.registry,
+                        AuthFailureThrottle.Api.MODEL.tag(), reason.errorCode()));
+            }
+        }
         LimitBackend local = new LocalLimitBackend(b.time);
         this.admitter = new Admitter(b.limitBackend != null ? b.limitBackend : local,
                 b.limitBackend != null && b.failureMode == FailureMode.FAIL_OPEN ? local : null, b.time,
@@ -304,43 +321,65 @@ public final class MaasEngine implements AutoCloseable {
     private Object verify(String presented) {
         String id = KeyCodec.idOf(presented);
         if (id == null) {
-            return invalidKey();
+            return authFailure(DenialReason.INVALID_KEY, "Invalid API key");
         }
         KeyEntry entry = keys.getIfPresent(id);
         if (entry == null) {
             if (unknownKeys.getIfPresent(id) != null) {
-                return invalidKey();
+                return unknownKey(presented);
             }
-            Optional<ApiKey> stored;
             try {
-                stored = keyStore.findById(id);
+                // a load runs inside the cache's computation for this id: requests arriving with the
+                // same id meanwhile wait for it instead of asking the store too
+                entry = keys.get(id, loader);
             } catch (StoreException e) {
                 log.warn("key store unavailable while authenticating a request: {}", e.getMessage());
                 return Denial.of(DenialReason.STORE_UNAVAILABLE, "The key store is unavailable, try again later");
             }
-            if (stored.isEmpty()) {
-                unknownKeys.put(id, Boolean.TRUE);
-                return invalidKey();
+            if (entry == null) {
+                return unknownKey(presented);
             }
-            entry = keys.get(id, k -> new KeyEntry(stored.get()));
         }
         if (!codec.verify(presented, entry.key().secretHash())) {
-            return invalidKey();
+            return authFailure(DenialReason.INVALID_KEY, "Invalid API key");
         }
         if (entry.revoked()) {
-            deniedAuthentication.increment();
-            return Denial.of(DenialReason.REVOKED_KEY, "This API key has been revoked");
+            return authFailure(DenialReason.REVOKED_KEY, "This API key has been revoked");
         }
         if (entry.expiredAt(time.epochNanos())) {
-            deniedAuthentication.increment();
-            return Denial.of(DenialReason.EXPIRED_KEY, "This API key has expired");
+            return authFailure(DenialReason.EXPIRED_KEY, "This API key has expired");
         }
         return entry;
     }
 
-    private Denial invalidKey() {
-        deniedAuthentication.increment();
-        return Denial.of(DenialReason.INVALID_KEY, "Invalid API key");
+    /**
+     * The stored key with this id, or {@code null} (and the id remembered as unknown) if there is
+     * none. Runs inside the key cache's computation for {@code id}, one at a time per id: a request
+     * that waited for another's lookup of an unknown id finds it remembered and asks nobody.
+     */
+    private KeyEntry load(String id) {
+        if (unknownKeys.getIfPresent(id) != null) {
+            return null;
+        }
+        Optional<ApiKey> stored = keyStore.findById(id);
+        if (stored.isEmpty()) {
+            unknownKeys.put(id, Boolean.TRUE);
+            return null;
+        }
+        return new KeyEntry(stored.get());
+    }
+
+    /** Refuses a key whose id does not exist, after the same work as for a wrong secret. */
+    private Denial unknownKey(String presented) {
+        // the result is known, the time it takes is what matters: as long as a real comparison's
+        codec.verify(presented, UNKNOWN_KEY_HASH);
+        return authFailure(DenialReason.INVALID_KEY, "Invalid API key");
+    }
+
+    /** Counts a 401 in {@code maas.auth.failures{api="model"}} and returns its denial. */
+    private Denial authFailure(DenialReason reason, String message) {
+        authFailures.get(reason).increment();
+        return Denial.of(reason, message);
     }
 
     // ------------------------------------------------------------------ admission
@@ -353,8 +392,7 @@ public final class MaasEngine implements AutoCloseable {
         Objects.requireNonNull(request, "request");
         long started = time.epochNanos();
         if (request.presentedKey().isEmpty()) {
-            deniedAuthentication.increment();
-            return denied(request, Denial.of(DenialReason.MISSING_KEY,
+            return denied(request, authFailure(DenialReason.MISSING_KEY,
                     "No API key provided: send it as 'Authorization: Bearer sk-oai-...'"), RateLimitStatus.NONE);
         }
         Object verified = verify(request.presentedKey().get().reveal());
@@ -398,25 +436,21 @@ public final class MaasEngine implements AutoCloseable {
         String id = verified.key().id();
         KeyEntry entry = keys.getIfPresent(id);
         if (entry != verified) {
-            Optional<ApiKey> stored;
             try {
-                stored = keyStore.findById(id);
+                entry = keys.get(id, this::load);
             } catch (StoreException e) {
                 log.warn("key store unavailable while admitting a request: {}", e.getMessage());
                 return Denial.of(DenialReason.STORE_UNAVAILABLE, "The key store is unavailable, try again later");
             }
-            if (stored.isEmpty() || !stored.get().secretHash().equals(verified.key().secretHash())) {
-                return invalidKey();
+            if (entry == null || !entry.key().secretHash().equals(verified.key().secretHash())) {
+                return authFailure(DenialReason.INVALID_KEY, "Invalid API key");
             }
-            entry = keys.get(id, k -> new KeyEntry(stored.get()));
         }
         if (entry.revoked()) {
-            deniedAuthentication.increment();
-            return Denial.of(DenialReason.REVOKED_KEY, "This API key has been revoked");
+            return authFailure(DenialReason.REVOKED_KEY, "This API key has been revoked");
         }
         if (entry.expiredAt(time.epochNanos())) {
-            deniedAuthentication.increment();
-            return Denial.of(DenialReason.EXPIRED_KEY, "This API key has expired");
+            return authFailure(DenialReason.EXPIRED_KEY, "This API key has expired");
         }
         return entry;
     }
@@ -770,14 +804,21 @@ public final class MaasEngine implements AutoCloseable {
             return this;
         }
 
-        /** How many unknown key ids to remember, so floods of bad keys never reach the store (default 100,000). */
+        /**
+         * How many unknown key ids to remember, so that a flood of guessed keys reaches the store
+         * once per id, not once per request (default 100,000).
+         */
         public Builder negativeCacheSize(long value) {
             once("negativeCacheSize");
             negativeCacheSize = positive(value, "negativeCacheSize");
             return this;
         }
 
-        /** How long an unknown key id is remembered (default 30 seconds). */
+        /**
+         * How long an unknown key id is remembered (default 30 seconds): while it is, the id is
+         * not looked up in the store again, and a key created through this engine with that id is
+         * found at once.
+         */
         public Builder negativeCacheTtl(Duration value) {
             once("negativeCacheTtl");
             negativeCacheTtl = positive(value, "negativeCacheTtl");

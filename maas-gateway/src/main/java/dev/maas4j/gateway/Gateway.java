@@ -16,6 +16,7 @@ import dev.maas4j.api.SubjectSet;
 import dev.maas4j.api.SubjectType;
 import dev.maas4j.api.Subscription;
 import dev.maas4j.api.SubscriptionModel;
+import dev.maas4j.core.AuthFailureThrottle;
 import dev.maas4j.core.Budgets;
 import dev.maas4j.core.CreatedKey;
 import dev.maas4j.api.CatalogStore;
@@ -230,6 +231,10 @@ public final class Gateway implements AutoCloseable {
                 new DemoModelServlet(GatewayConfig.duration(config.demo().tokenDelay(), "demo.tokenDelay"))));
         dispatch.setAsyncSupported(true);
         models.addServlet(dispatch, "/*");
+        // one allowance of failed authentications per client address across both APIs: the model
+        // API's filter is to be given this same instance
+        AuthFailureThrottle authFailures = AuthFailureThrottle.builder()
+                .timeSource(engine.timeSource()).meterRegistry(engine.meterRegistry()).build();
         FilterHolder filter = new FilterHolder(MaasFilter.builder(engine)
                 .maxBodyBytes(config.server().maxBodyBytes())
                 .includeUsageInStreams(config.server().includeUsageInStreams())
@@ -250,6 +255,7 @@ public final class Gateway implements AutoCloseable {
         ServletContextHandler management = new ServletContextHandler("/maas-api");
         management.addServlet(new ServletHolder("management", ManagementServlet.builder(engine)
                 .identityResolver(tokens)
+                .authFailureThrottle(authFailures)
                 .auditLog(store.audit())
                 .build()), "/v1/*");
         contexts.add(0, management);

@@ -1,6 +1,7 @@
 package dev.maas4j.servlet;
 
 import dev.maas4j.api.AuditLog;
+import dev.maas4j.core.AuthFailureThrottle;
 import dev.maas4j.core.InMemoryAuditLog;
 import dev.maas4j.core.MaasEngine;
 import dev.maas4j.servlet.management.internal.ManagementApi;
@@ -46,7 +47,12 @@ import java.util.Set;
  * for subscriptions and policies), {@code GET /policies} and {@code GET /audit}.
  *
  * <p>Authentication: every request is resolved to a {@link Caller} by the {@link IdentityResolver};
- * API keys ({@code sk-oai-...}) are refused with 401. Authorization follows the caller's
+ * API keys ({@code sk-oai-...}) are refused with 401. Every 401 (no credential, one the resolver
+ * refuses, an API key) counts against the client's address ({@code getRemoteAddr()}: behind a
+ * reverse proxy, have the container take the client's address from the proxy's forwarded
+ * headers); an address with too many of them is refused with 429, {@code Retry-After} and code
+ * {@code too_many_authentication_failures}, without its credential being looked at, until its
+ * window ends (see {@link AuthFailureThrottle}; by default 20 failures per minute). Authorization follows the caller's
  * {@link Role}s: a user sees and revokes only their own keys (another user's key is answered with
  * 404, as if it did not exist); {@code adminReadonly} reads everything and changes nothing;
  * {@code admin} may do anything. Errors are OpenAI-style:
@@ -88,6 +94,7 @@ public final class ManagementServlet extends HttpServlet {
         private final MaasEngine engine;
         private final Set<String> set = new HashSet<>();
         private IdentityResolver resolver;
+        private AuthFailureThrottle throttle;
         private AuditLog auditLog;
         private Optional<URI> gatewayBaseUrl = Optional.empty();
         private int maxBodyBytes = 64 * 1024;
@@ -109,6 +116,18 @@ public final class ManagementServlet extends HttpServlet {
         public Builder identityResolver(IdentityResolver value) {
             once("identityResolver");
             resolver = Objects.requireNonNull(value, "identityResolver");
+            return this;
+        }
+
+        /**
+         * Counts failed authentications per client address and refuses an address with too many
+         * (default: 20 failures per minute, on the engine's clock, counted in the engine's meter
+         * registry). Give the model API's filter the same instance, so that an address has one
+         * allowance across both APIs.
+         */
+        public Builder authFailureThrottle(AuthFailureThrottle value) {
+            once("authFailureThrottle");
+            throttle = Objects.requireNonNull(value, "authFailureThrottle");
             return this;
         }
 
@@ -184,7 +203,9 @@ public final class ManagementServlet extends HttpServlet {
             }
             Settings settings = new Settings(gatewayBaseUrl, maxBodyBytes, maxPageSize, maxKeyLifetime,
                     ephemeralKeyLifetime);
-            return new ManagementServlet(new ManagementApi(engine, resolver, log, settings), log);
+            AuthFailureThrottle failures = throttle != null ? throttle : AuthFailureThrottle.builder()
+                    .timeSource(engine.timeSource()).meterRegistry(engine.meterRegistry()).build();
+            return new ManagementServlet(new ManagementApi(engine, resolver, failures, log, settings), log);
         }
 
         private static int positive(int value, String setting) {

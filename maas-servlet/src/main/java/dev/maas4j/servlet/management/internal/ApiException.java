@@ -97,6 +97,15 @@ public final class ApiException extends RuntimeException {
         return of(409, code, message);
     }
 
+    /**
+     * 429: the client address has failed to authenticate too often; the caller sets
+     * {@code Retry-After}.
+     */
+    public static ApiException tooManyAuthenticationFailures(long retryAfterSeconds) {
+        return of(429, "too_many_authentication_failures", "too many failed authentication attempts from your"
+                + " address: try again in " + retryAfterSeconds + (retryAfterSeconds == 1 ? " second" : " seconds"));
+    }
+
     /** 413. */
     public static ApiException tooLarge(long max) {
         return of(413, "request_too_large", "the request body exceeds " + max + " bytes");
@@ -108,6 +117,7 @@ public final class ApiException extends RuntimeException {
             case 403 -> "permission_error";
             case 404 -> "not_found_error";
             case 409 -> "conflict_error";
+            case 429 -> "rate_limit_error";
             default -> status >= 500 ? "server_error" : "invalid_request_error";
         };
     }

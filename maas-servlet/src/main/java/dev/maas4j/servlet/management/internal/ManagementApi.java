@@ -3,6 +3,7 @@ package dev.maas4j.servlet.management.internal;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.maas4j.api.AuditLog;
 import dev.maas4j.api.StoreException;
+import dev.maas4j.core.AuthFailureThrottle;
 import dev.maas4j.core.MaasEngine;
 import dev.maas4j.servlet.Caller;
 import dev.maas4j.servlet.IdentityResolver;
@@ -16,12 +17,14 @@ import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 
 /**
- * The management API behind {@code ManagementServlet}: refuses API keys, resolves the caller,
- * routes, and turns every failure into an OpenAI-style JSON error. Thread-safe.
+ * The management API behind {@code ManagementServlet}: refuses client addresses with too many
+ * failed authentications, refuses API keys, resolves the caller, routes, and turns every failure
+ * into an OpenAI-style JSON error. Thread-safe.
  */
 public final class ManagementApi {
     private static final Logger LOG = LoggerFactory.getLogger(ManagementApi.class);
@@ -31,13 +34,19 @@ public final class ManagementApi {
 
     private final MaasEngine engine;
     private final IdentityResolver resolver;
+    private final AuthFailureThrottle throttle;
     private final Settings settings;
     private final Router router = new Router();
 
-    /** An API over {@code engine}, with callers from {@code resolver}, changes recorded in {@code auditLog}. */
-    public ManagementApi(MaasEngine engine, IdentityResolver resolver, AuditLog auditLog, Settings settings) {
+    /**
+     * An API over {@code engine}, with callers from {@code resolver}, failed authentications counted
+     * per client address by {@code throttle}, changes recorded in {@code auditLog}.
+     */
+    public ManagementApi(MaasEngine engine, IdentityResolver resolver, AuthFailureThrottle throttle,
+                         AuditLog auditLog, Settings settings) {
         this.engine = engine;
         this.resolver = resolver;
+        this.throttle = throttle;
         this.settings = settings;
         Audit audit = new Audit(auditLog);
         KeyResource keys = new KeyResource(engine, audit, settings);
@@ -51,8 +60,17 @@ public final class ManagementApi {
     public void handle(HttpServletRequest request, HttpServletResponse response) throws IOException {
         String path = request.getPathInfo() == null ? "/" : request.getPathInfo();
         response.setHeader("x-request-id", requestId(request));
+        String address = Objects.requireNonNullElse(request.getRemoteAddr(), "");
         try {
+            long retryAfter = throttle.retryAfterSeconds(address);
+            if (retryAfter > 0) {
+                // refused before any credential is looked at: guessing from this address makes no progress
+                throttle.countRefusal(AuthFailureThrottle.Api.MANAGEMENT, AuthFailureThrottle.THROTTLED);
+                response.setHeader("Retry-After", Long.toString(retryAfter));
+                throw ApiException.tooManyAuthenticationFailures(retryAfter);
+            }
             if (presentsApiKey(request)) {
+                authenticationFailed(address, "api_key_not_accepted");
                 throw ApiException.unauthenticated("api_key_not_accepted",
                         "API keys (sk-oai-...) are not accepted on the management API: authenticate with a"
                                 + " management credential (your identity provider's login or a management token)");
@@ -67,6 +85,9 @@ public final class ManagementApi {
                         "the caller's identity could not be established now, try again later");
             }
             if (caller.isEmpty()) {
+                // the resolvers do not say why; a presented Authorization header is a credential they refused
+                authenticationFailed(address, request.getHeader("Authorization") == null ? "missing_credentials"
+                        : "invalid_credentials");
                 response.setHeader("WWW-Authenticate", "Bearer realm=\"maas-api\"");
                 throw ApiException.unauthenticated("missing_credentials",
                         "authentication required: send a management credential");
@@ -85,6 +106,12 @@ public final class ManagementApi {
             LOG.error("management request {} {} failed", request.getMethod(), path, e);
             error(response, ApiException.of(500, "internal_error", "internal error"));
         }
+    }
+
+    /** A 401: counted towards the address's limit and in {@code maas.auth.failures{api="management"}}. */
+    private void authenticationFailed(String address, String reason) {
+        throttle.recordFailure(address);
+        throttle.countRefusal(AuthFailureThrottle.Api.MANAGEMENT, reason);
     }
 
     /** The caller's {@code x-request-id} if it is a sane token (echoed into a header), else a new one. */
