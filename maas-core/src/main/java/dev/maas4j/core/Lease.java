@@ -43,6 +43,7 @@ public final class Lease implements AutoCloseable, PendingUsage {
     private int httpStatus;
     private TokenUsage charged;
     private long endedNanos;
+    private boolean anomalous;
 
     Lease(MaasEngine engine, Admission admission, AdmissionRequest request, KeyEntry keyEntry,
           Reservation reservation, long startedNanos) {
@@ -122,12 +123,17 @@ public final class Lease implements AutoCloseable, PendingUsage {
         }
     }
 
-    /** Records how the lease was settled; called once by the engine before recording it. */
-    void settledAs(Outcome outcome, int httpStatus, TokenUsage charged, long endedNanos) {
+    /**
+     * Records how the lease was settled; called once by the engine before recording it.
+     *
+     * @param anomalous whether the reported usage was clamped to what the request could produce
+     */
+    void settledAs(Outcome outcome, int httpStatus, TokenUsage charged, long endedNanos, boolean anomalous) {
         this.outcome = outcome;
         this.httpStatus = httpStatus;
         this.charged = charged;
         this.endedNanos = endedNanos;
+        this.anomalous = anomalous;
     }
 
     /**
@@ -146,7 +152,7 @@ public final class Lease implements AutoCloseable, PendingUsage {
                 plan.subscription().name(), plan.model().name(), request.endpoint(), charged,
                 plan.pricing().cost(charged.promptTokens(), charged.completionTokens()), httpStatus, outcome,
                 TimeSource.toInstant(startedNanos), TimeSource.toInstant(endedNanos), request.stream(),
-                plan.subscription().tokenMetadata());
+                plan.subscription().tokenMetadata(), anomalous);
     }
 
 

@@ -145,12 +145,12 @@ class ReservationTest {
     void overdrawnWindowRefusesUntilTheDebtIsRefilled() {
         try (EngineFixture f = new EngineFixture(b -> b.reservationStrategy(ReservationStrategy.POST_PAID))) {
             String key = f.key("alice");
-            try (Lease lease = f.admit(key, "granite")) {
+            try (Lease lease = f.admit(key, "granite", 1_000, 1_500)) {
                 lease.complete(TokenUsage.reported(1_000, 1_500), 200);
             }
             assertEquals(DenialReason.QUOTA_EXCEEDED, f.admit(key, "granite").admission().denial().orElseThrow().reason());
             f.time.advance(Duration.ofMinutes(1));
-            assertFalse(f.admit(key, "granite").allowed(), "1,500 of debt is more than one window refills");
+            assertFalse(f.admit(key, "granite").allowed(), "the debt (2,500 used, 1,000 of them beyond the window after the cap of two windows) is more than one window refills");
             f.time.advance(Duration.ofMinutes(1));
             assertTrue(f.admit(key, "granite").allowed());
         }

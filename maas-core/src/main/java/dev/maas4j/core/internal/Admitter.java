@@ -379,10 +379,22 @@ public final class Admitter {
             };
             long difference = actual - reservation.amounts[i];
             if (difference > 0) {
-                reservation.buckets[i].consumeIgnoringRateLimits(difference);
+                reservation.buckets[i].consumeIgnoringRateLimits(Math.min(difference, maxExtraCharge(limit)));
             } else if (difference < 0) {
                 reservation.buckets[i].addTokens(-difference);
             }
         }
+    }
+
+    /**
+     * The most one settlement charges a bucket beyond its reservation. A window goes at most two
+     * windows into debt: the bucket is forgotten after three idle windows anyway, so a lone debt is
+     * repaid just when it would be, and {@code Retry-After} stays within three windows. A budget
+     * goes at most its amount into debt: spent is spent until the period ends, however deep. The
+     * ledger is charged in full either way; without the bound, bucket4j refuses (throws on) a debt
+     * whose refill time does not fit in a long, and the charge would be lost.
+     */
+    private static long maxExtraCharge(LimitSpec limit) {
+        return limit.unit == LimitSpec.Unit.NANOS_OF_MONEY ? limit.capacity : SaturatingMath.multiply(limit.capacity, 2);
     }
 }
