@@ -29,6 +29,8 @@ import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 public final class Lease implements AutoCloseable, PendingUsage {
     private static final AtomicIntegerFieldUpdater<Lease> SETTLED =
             AtomicIntegerFieldUpdater.newUpdater(Lease.class, "settled");
+    // in the settled state rather than a field of its own, which would make every lease 8 bytes larger
+    private static final int SETTLED_ANOMALOUS = 2;
 
     private final MaasEngine engine;
     private final Admission admission;
@@ -36,6 +38,7 @@ public final class Lease implements AutoCloseable, PendingUsage {
     private final KeyEntry keyEntry;
     private final Reservation reservation;
     private final long startedNanos;
+    /** 0 until settled, then {@link #SETTLED_ANOMALOUS} if the usage was clamped, else 1. */
     private volatile int settled;
     // written once by the settling thread before the lease is handed to the recorder's queue,
     // whose enqueue publishes them to the writer thread
@@ -43,7 +46,6 @@ public final class Lease implements AutoCloseable, PendingUsage {
     private int httpStatus;
     private TokenUsage charged;
     private long endedNanos;
-    private boolean anomalous;
 
     Lease(MaasEngine engine, Admission admission, AdmissionRequest request, KeyEntry keyEntry,
           Reservation reservation, long startedNanos) {
@@ -133,7 +135,9 @@ public final class Lease implements AutoCloseable, PendingUsage {
         this.httpStatus = httpStatus;
         this.charged = charged;
         this.endedNanos = endedNanos;
-        this.anomalous = anomalous;
+        if (anomalous) {
+            settled = SETTLED_ANOMALOUS;
+        }
     }
 
     /**
@@ -152,7 +156,7 @@ public final class Lease implements AutoCloseable, PendingUsage {
                 plan.subscription().name(), plan.model().name(), request.endpoint(), charged,
                 plan.pricing().cost(charged.promptTokens(), charged.completionTokens()), httpStatus, outcome,
                 TimeSource.toInstant(startedNanos), TimeSource.toInstant(endedNanos), request.stream(),
-                plan.subscription().tokenMetadata(), anomalous);
+                plan.subscription().tokenMetadata(), settled == SETTLED_ANOMALOUS);
     }
 
 
