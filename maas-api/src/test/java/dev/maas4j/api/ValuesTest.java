@@ -107,7 +107,8 @@ class ValuesTest {
                 TokenUsage.reported(1, 2), BigDecimal.ZERO, 200, Outcome.SUCCESS, t, t, false, TokenMetadata.NONE);
         assertFalse(plain.anomalous());
         UsageEvent flagged = new UsageEvent("r1", "k", "u", Set.of(), "s", "m", EndpointKind.CHAT_COMPLETIONS,
-                TokenUsage.reported(1, 2), BigDecimal.ZERO, 200, Outcome.SUCCESS, t, t, false, TokenMetadata.NONE, true);
+                TokenUsage.reported(1, 2), BigDecimal.ZERO, 200, Outcome.SUCCESS, t, t, false, TokenMetadata.NONE,
+                true);
         assertTrue(flagged.anomalous());
     }
 

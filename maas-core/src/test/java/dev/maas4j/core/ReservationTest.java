@@ -150,7 +150,9 @@ class ReservationTest {
             }
             assertEquals(DenialReason.QUOTA_EXCEEDED, f.admit(key, "granite").admission().denial().orElseThrow().reason());
             f.time.advance(Duration.ofMinutes(1));
-            assertFalse(f.admit(key, "granite").allowed(), "the debt (2,500 used, 1,000 of them beyond the window after the cap of two windows) is more than one window refills");
+            // 2,500 used against 1,000: a debt of 1,000 once the settlement's charge is capped at two
+            // windows beyond its reservation of nothing, more than one window refills
+            assertFalse(f.admit(key, "granite").allowed(), "the debt outlasts one window");
             f.time.advance(Duration.ofMinutes(1));
             assertTrue(f.admit(key, "granite").allowed());
         }
@@ -162,7 +164,7 @@ class ReservationTest {
                 .expectedOutputTokens(8_000))) {
             String key = f.key("alice");
             Lease huge = f.admit(key, "granite", 100, 8_000);
-            assertTrue(huge.allowed(), "EXPECTED caps its reservation at the window so big requests are not locked out");
+            assertTrue(huge.allowed(), "EXPECTED caps its reservation at the window: big requests are not locked out");
             assertFalse(f.admit(key, "granite", 1, 1).allowed());
         }
     }
@@ -180,7 +182,8 @@ class ReservationTest {
             Burst burst = atOnce(f, AT_ONCE, () -> request(key, info), TokenUsage.reported(prompt, 50 * 15));
 
             assertEquals(1, burst.admitted(), "one worst case of " + (prompt + 50 * 15) + " fits in 1,000");
-            assertTrue(burst.tokens() <= 1_000, "WORST_CASE with exact prompts stays within the window: " + burst.tokens());
+            assertTrue(burst.tokens() <= 1_000, "WORST_CASE with exact prompts stays within the window: "
+                    + burst.tokens());
         }
     }
 
@@ -208,7 +211,7 @@ class ReservationTest {
             String key = f.key("alice");
             String perChoice = denial(f.engine.admit(AdmissionRequest.builder(key, "granite").promptTokensEstimate(10)
                     .maxOutputTokens(15).choices(100).build())).message();
-            assertTrue(perChoice.contains("max_tokens 15 × 100 choices") && perChoice.endsWith(
+            assertTrue(perChoice.contains("max_tokens 15 x 100 choices") && perChoice.endsWith(
                     "the largest max_tokens that fits is 9 per choice"), perChoice);
 
             String absent = denial(f.engine.admit(AdmissionRequest.builder(key, "granite").promptTokensEstimate(10)
@@ -253,7 +256,8 @@ class ReservationTest {
             assertEquals(1, burst.admitted());
             assertTrue(info.promptTokensEstimate() >= 765, "estimate " + info.promptTokensEstimate());
             f.time.advance(Duration.ofMinutes(1));
-            assertEquals(info.promptTokensEstimate() + 10, f.engine.admit(request(key, info)).admission().reservedTokens());
+            assertEquals(info.promptTokensEstimate() + 10,
+                    f.engine.admit(request(key, info)).admission().reservedTokens());
             assertTrue(burst.tokens() <= 1_000, "spent " + burst.tokens());
             assertEquals(DenialReason.REQUEST_EXCEEDS_LIMIT, denial(f.engine.admit(request(key, parse(body)))).reason(),
                     "at the default 1,600 tokens an image, this request never fits a window of 1,000");
@@ -290,7 +294,8 @@ class ReservationTest {
             int choices = 4;
 
             Burst burst = atOnce(f, AT_ONCE, () -> AdmissionRequest.builder(key, "granite").promptTokensEstimate(prompt)
-                    .maxOutputTokens(maxTokens).choices(choices).build(), TokenUsage.reported(prompt, maxTokens * choices));
+                    .maxOutputTokens(maxTokens).choices(choices).build(),
+                    TokenUsage.reported(prompt, maxTokens * choices));
 
             // the README: N x price of (max_tokens - min(max_tokens, expectedOutputTokens)) x choices, plus the
             // prompt estimation error (none here), with N the requests in flight

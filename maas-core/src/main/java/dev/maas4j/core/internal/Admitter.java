@@ -287,8 +287,9 @@ public final class Admitter {
                                  int choices, long tokens, long money) {
         boolean generates = request.endpoint().generates();
         String asked = !generates ? ""
-                : " + max_tokens " + perChoice + (request.maxOutputTokens().isPresent() ? "" : " (the default: the request sets none)")
-                + (choices > 1 ? " × " + choices + " choices" : "");
+                : " + max_tokens " + perChoice
+                + (request.maxOutputTokens().isPresent() ? "" : " (the default: the request sets none)")
+                + (choices > 1 ? " x " + choices + " choices" : "");
         String reserves;
         long largest;
         if (limit.unit == LimitSpec.Unit.TOKENS) {
@@ -395,6 +396,8 @@ public final class Admitter {
      * whose refill time does not fit in a long, and the charge would be lost.
      */
     private static long maxExtraCharge(LimitSpec limit) {
-        return limit.unit == LimitSpec.Unit.NANOS_OF_MONEY ? limit.capacity : SaturatingMath.multiply(limit.capacity, 2);
+        return limit.unit == LimitSpec.Unit.NANOS_OF_MONEY
+                ? limit.capacity
+                : SaturatingMath.multiply(limit.capacity, 2);
     }
 }

@@ -135,7 +135,8 @@ class RequestInfoTest {
 
     @Test
     void largestAcceptedValuesAreTheStatedCeilings() {
-        assertEquals(OptionalLong.of(RequestInfo.MAX_OUTPUT_TOKENS), parse("{\"max_tokens\":10000000}").maxOutputTokens());
+        assertEquals(OptionalLong.of(RequestInfo.MAX_OUTPUT_TOKENS),
+                parse("{\"max_tokens\":10000000}").maxOutputTokens());
         assertEquals(RequestInfo.MAX_CHOICES, parse("{\"best_of\":128}").choices());
     }
 
