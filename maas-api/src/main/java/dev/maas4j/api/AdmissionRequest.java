@@ -13,15 +13,18 @@ import java.util.OptionalLong;
  * @param model                 the model named by the request
  * @param endpoint              the kind of endpoint called
  * @param promptTokensEstimate  estimated prompt tokens (from the body size), used for reservations
- * @param maxOutputTokens       the request's {@code max_tokens} / {@code max_completion_tokens}, if given
+ * @param maxOutputTokens       the request's {@code max_tokens} / {@code max_completion_tokens}, if given: the
+ *                              limit of each choice, not of the whole answer
+ * @param choices               how many completions the request asks for ({@code max(n, best_of, 1)}), at
+ *                              least 1; every reservation and usage bound multiplies the completion part by it
  * @param stream                whether the client asked for a stream
  * @param requestedSubscription a subscription the client asked to be charged ({@code X-MaaS-Subscription}),
  *                              checked against eligibility
  * @param requestId             a unique id for the request
  */
 public record AdmissionRequest(Optional<Secret> presentedKey, String model, EndpointKind endpoint,
-                               long promptTokensEstimate, OptionalLong maxOutputTokens, boolean stream,
-                               Optional<String> requestedSubscription, String requestId) {
+                               long promptTokensEstimate, OptionalLong maxOutputTokens, int choices,
+                               boolean stream, Optional<String> requestedSubscription, String requestId) {
 
     /** Validates the components. */
     public AdmissionRequest {
@@ -31,8 +34,20 @@ public record AdmissionRequest(Optional<Secret> presentedKey, String model, Endp
         Checks.notNegative(promptTokensEstimate, "promptTokensEstimate");
         Objects.requireNonNull(maxOutputTokens, "maxOutputTokens");
         maxOutputTokens.ifPresent(v -> Checks.notNegative(v, "maxOutputTokens"));
+        Checks.positive(choices, "choices");
         Objects.requireNonNull(requestedSubscription, "requestedSubscription");
         requestId = Checks.notBlank(requestId, "requestId");
+    }
+
+    /**
+     * A request for one completion ({@code choices} 1): the components as before {@code choices}
+     * was added.
+     */
+    public AdmissionRequest(Optional<Secret> presentedKey, String model, EndpointKind endpoint,
+                            long promptTokensEstimate, OptionalLong maxOutputTokens, boolean stream,
+                            Optional<String> requestedSubscription, String requestId) {
+        this(presentedKey, model, endpoint, promptTokensEstimate, maxOutputTokens, 1, stream, requestedSubscription,
+                requestId);
     }
 
     /** A builder for a request to {@code model} with the presented key. */
@@ -47,6 +62,7 @@ public record AdmissionRequest(Optional<Secret> presentedKey, String model, Endp
         private EndpointKind endpoint = EndpointKind.CHAT_COMPLETIONS;
         private long promptTokensEstimate;
         private OptionalLong maxOutputTokens = OptionalLong.empty();
+        private int choices = 1;
         private boolean stream;
         private Optional<String> requestedSubscription = Optional.empty();
         private String requestId;
@@ -69,9 +85,19 @@ public record AdmissionRequest(Optional<Secret> presentedKey, String model, Endp
             return this;
         }
 
-        /** Sets {@code max_tokens}. */
+        /** Sets {@code max_tokens}, the limit of each choice. */
         public Builder maxOutputTokens(long value) {
             maxOutputTokens = OptionalLong.of(value);
+            return this;
+        }
+
+        /**
+         * Sets how many completions the request asks for, {@code max(n, best_of, 1)} (default 1).
+         *
+         * @throws IllegalArgumentException if {@code value} is below 1
+         */
+        public Builder choices(int value) {
+            choices = (int) Checks.positive(value, "choices");
             return this;
         }
 
@@ -95,8 +121,8 @@ public record AdmissionRequest(Optional<Secret> presentedKey, String model, Endp
 
         /** Builds the request. */
         public AdmissionRequest build() {
-            return new AdmissionRequest(presentedKey, model, endpoint, promptTokensEstimate, maxOutputTokens, stream,
-                    requestedSubscription, requestId == null ? RequestIds.next() : requestId);
+            return new AdmissionRequest(presentedKey, model, endpoint, promptTokensEstimate, maxOutputTokens, choices,
+                    stream, requestedSubscription, requestId == null ? RequestIds.next() : requestId);
         }
     }
 }

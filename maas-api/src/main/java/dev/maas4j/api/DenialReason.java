@@ -33,6 +33,13 @@ public enum DenialReason {
     QUOTA_EXCEEDED(429, "rate_limit_error", "quota_exceeded"),
     /** Too many requests in flight for the key. */
     TOO_MANY_PARALLEL_REQUESTS(429, "rate_limit_error", "too_many_parallel_requests"),
+    /**
+     * The request can never be admitted, however long the client waits: with
+     * {@code ReservationStrategy.WORST_CASE} its reservation (prompt estimate plus
+     * {@code max_tokens × choices}) is larger than the whole capacity of one of its token windows
+     * or budgets. A smaller {@code max_tokens} (or {@code n}) may fit; the message says which.
+     */
+    REQUEST_EXCEEDS_LIMIT(400, "invalid_request_error", "request_exceeds_limit"),
     /** A budget (key, user, group or subscription) is spent for the period. */
     BUDGET_EXCEEDED(429, "insufficient_quota", "budget_exceeded"),
     /** The engine cannot take more work now (the usage buffer is full). */

@@ -28,8 +28,10 @@ public record TokenUsage(long promptTokens, long completionTokens, boolean estim
         return new TokenUsage(promptTokens, completionTokens, true);
     }
 
-    /** Prompt plus completion tokens. */
+    /** Prompt plus completion tokens, {@link Long#MAX_VALUE} if the sum does not fit in a long. */
     public long totalTokens() {
-        return promptTokens + completionTokens;
+        long total = promptTokens + completionTokens;
+        // both are non-negative, so the sum overflowed exactly when it is negative
+        return total < 0 ? Long.MAX_VALUE : total;
     }
 }

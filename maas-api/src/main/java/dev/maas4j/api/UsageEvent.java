@@ -23,11 +23,14 @@ import java.util.Set;
  * @param endedAt       when it was settled
  * @param streamed      whether the response was streamed
  * @param chargeback    the subscription's chargeback metadata
+ * @param anomalous     whether the upstream reported more tokens than the request could have produced
+ *                      (see the engine's usage bound), so that {@code usage} and {@code cost} are the
+ *                      bound it was clamped to, not what the upstream claimed
  */
 public record UsageEvent(String requestId, String keyId, String user, Set<String> groups, String subscription,
                          String model, EndpointKind endpoint, TokenUsage usage, BigDecimal cost, int httpStatus,
                          Outcome outcome, Instant startedAt, Instant endedAt, boolean streamed,
-                         TokenMetadata chargeback) {
+                         TokenMetadata chargeback, boolean anomalous) {
 
     /** Validates the components. */
     public UsageEvent {
@@ -44,6 +47,15 @@ public record UsageEvent(String requestId, String keyId, String user, Set<String
         Objects.requireNonNull(startedAt, "startedAt");
         Objects.requireNonNull(endedAt, "endedAt");
         Objects.requireNonNull(chargeback, "chargeback");
+    }
+
+    /** An event whose usage was not clamped ({@code anomalous} false): the components as before it was added. */
+    public UsageEvent(String requestId, String keyId, String user, Set<String> groups, String subscription,
+                      String model, EndpointKind endpoint, TokenUsage usage, BigDecimal cost, int httpStatus,
+                      Outcome outcome, Instant startedAt, Instant endedAt, boolean streamed,
+                      TokenMetadata chargeback) {
+        this(requestId, keyId, user, groups, subscription, model, endpoint, usage, cost, httpStatus, outcome,
+                startedAt, endedAt, streamed, chargeback, false);
     }
 
     /** Prompt tokens. */

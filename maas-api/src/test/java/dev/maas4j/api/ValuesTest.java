@@ -76,6 +76,43 @@ class ValuesTest {
     }
 
     @Test
+    void admissionRequestCountsChoicesFromOne() {
+        assertEquals(1, AdmissionRequest.builder("sk-oai-x", "m").build().choices());
+        assertEquals(50, AdmissionRequest.builder("sk-oai-x", "m").choices(50).build().choices());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> AdmissionRequest.builder("sk-oai-x", "m").choices(0));
+        assertTrue(e.getMessage().contains("choices"), e.getMessage());
+        AdmissionRequest old = new AdmissionRequest(Optional.empty(), "m", EndpointKind.CHAT_COMPLETIONS, 1,
+                java.util.OptionalLong.of(2), false, Optional.empty(), "r1");
+        assertEquals(1, old.choices(), "the constructor without choices asks for one");
+    }
+
+    @Test
+    void requestExceedingItsLimitIsAClientError() {
+        assertEquals(400, DenialReason.REQUEST_EXCEEDS_LIMIT.httpStatus());
+        assertEquals("invalid_request_error", DenialReason.REQUEST_EXCEEDS_LIMIT.errorType());
+        assertEquals("request_exceeds_limit", DenialReason.REQUEST_EXCEEDS_LIMIT.errorCode());
+    }
+
+    @Test
+    void totalTokensSaturateInsteadOfTurningNegative() {
+        assertEquals(Long.MAX_VALUE, TokenUsage.reported(Long.MAX_VALUE, Long.MAX_VALUE).totalTokens());
+        assertEquals(3, TokenUsage.reported(1, 2).totalTokens());
+    }
+
+    @Test
+    void usageEventIsNotAnomalousUnlessSaidSo() {
+        Instant t = Instant.parse("2026-03-02T10:00:00Z");
+        UsageEvent plain = new UsageEvent("r1", "k", "u", Set.of(), "s", "m", EndpointKind.CHAT_COMPLETIONS,
+                TokenUsage.reported(1, 2), BigDecimal.ZERO, 200, Outcome.SUCCESS, t, t, false, TokenMetadata.NONE);
+        assertFalse(plain.anomalous());
+        UsageEvent flagged = new UsageEvent("r1", "k", "u", Set.of(), "s", "m", EndpointKind.CHAT_COMPLETIONS,
+                TokenUsage.reported(1, 2), BigDecimal.ZERO, 200, Outcome.SUCCESS, t, t, false, TokenMetadata.NONE,
+                true);
+        assertTrue(flagged.anomalous());
+    }
+
+    @Test
     void modelPriceCostIsExact() {
         ModelPrice price = ModelPrice.usd("0.15", "0.60");
         assertEquals(0, new BigDecimal("0.00066").compareTo(price.cost(1_200, 800)));

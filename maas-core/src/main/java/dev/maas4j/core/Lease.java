@@ -29,6 +29,8 @@ import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 public final class Lease implements AutoCloseable, PendingUsage {
     private static final AtomicIntegerFieldUpdater<Lease> SETTLED =
             AtomicIntegerFieldUpdater.newUpdater(Lease.class, "settled");
+    // in the settled state rather than a field of its own, which would make every lease 8 bytes larger
+    private static final int SETTLED_ANOMALOUS = 2;
 
     private final MaasEngine engine;
     private final Admission admission;
@@ -36,6 +38,7 @@ public final class Lease implements AutoCloseable, PendingUsage {
     private final KeyEntry keyEntry;
     private final Reservation reservation;
     private final long startedNanos;
+    /** 0 until settled, then {@link #SETTLED_ANOMALOUS} if the usage was clamped, else 1. */
     private volatile int settled;
     /** Registered with the key's entry while the request is in flight; null unless {@link #onRevocation} was called. */
     private volatile Runnable revocationHook;
@@ -153,12 +156,19 @@ public final class Lease implements AutoCloseable, PendingUsage {
         }
     }
 
-    /** Records how the lease was settled; called once by the engine before recording it. */
-    void settledAs(Outcome outcome, int httpStatus, TokenUsage charged, long endedNanos) {
+    /**
+     * Records how the lease was settled; called once by the engine before recording it.
+     *
+     * @param anomalous whether the reported usage was clamped to what the request could produce
+     */
+    void settledAs(Outcome outcome, int httpStatus, TokenUsage charged, long endedNanos, boolean anomalous) {
         this.outcome = outcome;
         this.httpStatus = httpStatus;
         this.charged = charged;
         this.endedNanos = endedNanos;
+        if (anomalous) {
+            settled = SETTLED_ANOMALOUS;
+        }
     }
 
     /**
@@ -177,7 +187,7 @@ public final class Lease implements AutoCloseable, PendingUsage {
                 plan.subscription().name(), plan.model().name(), request.endpoint(), charged,
                 plan.pricing().cost(charged.promptTokens(), charged.completionTokens()), httpStatus, outcome,
                 TimeSource.toInstant(startedNanos), TimeSource.toInstant(endedNanos), request.stream(),
-                plan.subscription().tokenMetadata());
+                plan.subscription().tokenMetadata(), settled == SETTLED_ANOMALOUS);
     }
 
 

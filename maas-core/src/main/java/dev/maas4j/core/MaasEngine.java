@@ -34,8 +34,11 @@ import dev.maas4j.core.internal.KeyCodec;
 import dev.maas4j.core.internal.KeyEntry;
 import dev.maas4j.core.internal.LocalLimitBackend;
 import dev.maas4j.core.internal.Plan;
+import dev.maas4j.core.internal.RateLimitedLog;
 import dev.maas4j.core.internal.Reservation;
+import dev.maas4j.core.internal.SaturatingMath;
 import dev.maas4j.core.internal.UsageRecorder;
+import dev.maas4j.core.usage.RequestInfo;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -111,6 +114,10 @@ public final class MaasEngine implements AutoCloseable {
     private final boolean cutRevokedRequests;
     /** {@code maas.auth.failures{api="model"}} by reason: the model API's 401s. */
     private final EnumMap<DenialReason, Counter> authFailures = new EnumMap<>(DenialReason.class);
+    private final long usageBoundPromptFactor;
+    private final long usageBoundPromptSlack;
+    private final long usageBoundCompletionCeiling;
+    private final RateLimitedLog anomalyWarning = new RateLimitedLog(Duration.ofMinutes(1));
     private volatile CatalogIndex catalog = CatalogIndex.empty();
     private volatile boolean closed;
 
@@ -146,6 +153,9 @@ public final class MaasEngine implements AutoCloseable {
                 b.reservationStrategy, b.defaultMaxOutputTokens, b.expectedOutputTokens, b.budgets, b.budgetZone,
                 meters);
         this.recorder = new UsageRecorder(b.ledger, b.recorderSettings(), b.registry);
+        this.usageBoundPromptFactor = b.usageBoundPromptFactor;
+        this.usageBoundPromptSlack = b.usageBoundPromptSlack;
+        this.usageBoundCompletionCeiling = b.usageBoundCompletionCeiling;
         this.ownsScheduler = b.scheduler == null;
         this.scheduler = b.scheduler != null ? b.scheduler : Executors.newSingleThreadScheduledExecutor(r -> {
             Thread thread = new Thread(r, "maas-engine-maintenance");
@@ -506,15 +516,35 @@ public final class MaasEngine implements AutoCloseable {
         Reservation reservation = lease.reservation();
         Plan plan = reservation.plan();
         KeyEntry entry = lease.keyEntry();
+        TokenUsage charge = outcome != Outcome.UPSTREAM_ERROR ? usage : TokenUsage.NONE;
+        // an upstream is not believed beyond what the request could produce: a buggy or hostile
+        // one reporting 10^12 tokens would otherwise charge millions and lock the window for years
+        AdmissionRequest request = lease.request();
+        long promptBound = SaturatingMath.add(
+                SaturatingMath.multiply(request.promptTokensEstimate(), usageBoundPromptFactor), usageBoundPromptSlack);
+        long perChoice = request.maxOutputTokens().isPresent()
+                ? Math.min(request.maxOutputTokens().getAsLong(), RequestInfo.MAX_OUTPUT_TOKENS)
+                : usageBoundCompletionCeiling;
+        long completionBound = SaturatingMath.multiply(perChoice, request.choices());
+        boolean anomalous = false;
+        if (charge.promptTokens() > promptBound || charge.completionTokens() > completionBound) {
+            TokenUsage bounded = new TokenUsage(Math.min(charge.promptTokens(), promptBound),
+                    Math.min(charge.completionTokens(), completionBound), charge.estimated());
+            // the gateway's own estimate beyond the bound is the estimate's error, not the upstream's
+            if (!charge.estimated()) {
+                anomalous = true;
+                usageAnomaly(lease, plan, charge, bounded);
+            }
+            charge = bounded;
+        }
         try {
-            admitter.reconcile(reservation, outcome, usage);
+            admitter.reconcile(reservation, outcome, charge);
         } finally {
             if (entry.key().limits().maxParallelRequests().isPresent()) {
                 entry.inFlight().decrementAndGet();
             }
         }
         long ended = time.epochNanos();
-        TokenUsage charge = outcome != Outcome.UPSTREAM_ERROR ? usage : TokenUsage.NONE;
         if (outcome == Outcome.SUCCESS) {
             entry.touch(ended);
         }
@@ -529,9 +559,21 @@ public final class MaasEngine implements AutoCloseable {
             }
         }
         planMeters.duration().record(Math.max(0, ended - lease.startedNanos()), TimeUnit.NANOSECONDS);
-        lease.settledAs(outcome, httpStatus, charge, ended);
+        lease.settledAs(outcome, httpStatus, charge, ended, anomalous);
         // the event itself (instants, exact cost) is built by the writer thread, off the request path
         recorder.record(lease);
+    }
+
+    private void usageAnomaly(Lease lease, Plan plan, TokenUsage reported, TokenUsage bounded) {
+        plan.meters().usageAnomalies().increment();
+        if (anomalyWarning.tryAcquire()) {
+            log.warn("usage reported for request {} exceeds what it could produce and is charged at the bound"
+                            + " (model {}, subscription {}): reported {} prompt + {} completion tokens, bound {} + {}"
+                            + " (further anomalies within a minute are counted in maas.usage.anomalies, not logged)",
+                    lease.request().requestId(), plan.model().name(), plan.subscription().name(),
+                    reported.promptTokens(), reported.completionTokens(), bounded.promptTokens(),
+                    bounded.completionTokens());
+        }
     }
 
 
@@ -690,6 +732,9 @@ public final class MaasEngine implements AutoCloseable {
         private ReservationStrategy reservationStrategy = ReservationStrategy.EXPECTED;
         private long defaultMaxOutputTokens = 4_096;
         private long expectedOutputTokens = 512;
+        private long usageBoundPromptFactor = 4;
+        private long usageBoundPromptSlack = 4_096;
+        private long usageBoundCompletionCeiling = 1_000_000;
         private Budgets budgets = Budgets.NONE;
         private ZoneId budgetZone = ZoneOffset.UTC;
         private LimitBackend limitBackend;
@@ -846,6 +891,60 @@ public final class MaasEngine implements AutoCloseable {
             return this;
         }
 
+        /**
+         * How many times its prompt estimate a request's reported prompt tokens may be (default 4);
+         * beyond {@code estimate × factor + }{@link #usageBoundPromptSlack slack} the usage is
+         * clamped, flagged {@linkplain UsageEvent#anomalous() anomalous}, logged and counted
+         * ({@code maas.usage.anomalies}).
+         *
+         * <p>Why 4: text is estimated at a quarter of a token per ASCII character and one token per
+         * other UTF-16 unit, so four times the estimate is at least the text's UTF-8 bytes, and a
+         * byte-level tokenizer (BPE as in GPT, Llama, Qwen) never makes more than one token per
+         * byte. Media parts are estimated per part ({@link dev.maas4j.core.usage.MediaEstimates}):
+         * where media much larger than their figure are served, raise the figures or this factor.
+         *
+         * @throws IllegalArgumentException if {@code value} is below 1
+         */
+        public Builder usageBoundPromptFactor(long value) {
+            once("usageBoundPromptFactor");
+            usageBoundPromptFactor = positive(value, "usageBoundPromptFactor");
+            return this;
+        }
+
+        /**
+         * The prompt tokens a request's report may hold beyond {@code estimate ×}
+         * {@link #usageBoundPromptFactor factor} (default 4,096). It covers what the model server
+         * adds that the request's text does not show: a chat template's system prompt, tool
+         * definitions rendered with their JSON keys, framing tokens beyond the four per message
+         * counted; and it keeps a tiny prompt from having a tiny bound.
+         *
+         * @throws IllegalArgumentException if {@code value} is negative
+         */
+        public Builder usageBoundPromptSlack(long value) {
+            once("usageBoundPromptSlack");
+            if (value < 0) {
+                throw new IllegalArgumentException("usageBoundPromptSlack must not be negative, was " + value);
+            }
+            usageBoundPromptSlack = value;
+            return this;
+        }
+
+        /**
+         * The completion tokens believed of each choice of a request that gives no
+         * {@code max_tokens} (default 1,000,000); with one, its {@code max_tokens} is the limit (at
+         * most {@link RequestInfo#MAX_OUTPUT_TOKENS}). Reported completion tokens beyond
+         * {@code limit × choices} are clamped and flagged like a prompt beyond its bound. The
+         * default is ten times the largest output limit of current models, so that only absurd
+         * reports are clamped; it must not be below {@link #defaultMaxOutputTokens}.
+         *
+         * @throws IllegalArgumentException if {@code value} is below 1
+         */
+        public Builder usageBoundCompletionCeiling(long value) {
+            once("usageBoundCompletionCeiling");
+            usageBoundCompletionCeiling = positive(value, "usageBoundCompletionCeiling");
+            return this;
+        }
+
         /** Budgets per user and group (default none). */
         public Builder budgets(Budgets value) {
             once("budgets");
@@ -942,8 +1041,17 @@ public final class MaasEngine implements AutoCloseable {
             return recorder.build();
         }
 
-        /** Builds the engine and reads the catalog. */
+        /**
+         * Builds the engine and reads the catalog.
+         *
+         * @throws IllegalArgumentException if {@code usageBoundCompletionCeiling} is below
+         *                                  {@code defaultMaxOutputTokens}
+         */
         public MaasEngine build() {
+            if (usageBoundCompletionCeiling < defaultMaxOutputTokens) {
+                throw new IllegalArgumentException("usageBoundCompletionCeiling (" + usageBoundCompletionCeiling
+                        + ") must not be below defaultMaxOutputTokens (" + defaultMaxOutputTokens + ")");
+            }
             InMemoryStore fallback = null;
             if (keyStore == null || catalogStore == null || ledger == null) {
                 fallback = new InMemoryStore();

@@ -59,7 +59,7 @@ class FailureModeTest {
             Lease before = f.admit(key, "granite");
             shared.down.set(true);
             assertTrue(before.complete(TokenUsage.reported(10, 10), 200), "settling survives the outage");
-            Lease during = f.admit(key, "granite");
+            Lease during = f.admit(key, "granite", 500, 500);
             assertTrue(during.allowed(), "fail open keeps serving");
             during.complete(TokenUsage.reported(500, 500), 200);
             assertFalse(f.admit(key, "granite").allowed(), "the local window of 1,000 tokens is enforced");

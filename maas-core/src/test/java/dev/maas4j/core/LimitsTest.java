@@ -92,7 +92,7 @@ class LimitsTest {
             f.store.setGroups("bob", "dev");
             String alice = f.key("alice");
             String alice2 = f.key("alice");
-            try (Lease lease = f.admit(alice, "granite")) {
+            try (Lease lease = f.admit(alice, "granite", 400, 600)) {
                 lease.complete(TokenUsage.reported(400, 600), 200);
             }
             Lease refused = f.admit(alice2, "granite");
@@ -141,7 +141,7 @@ class LimitsTest {
                     .model("granite").build());
             String key = f.key("alice", KeyLimits.builder().budget(Budget.of("0.30", BudgetPeriod.DAY)).build());
             for (int i = 0; i < 2; i++) {
-                try (Lease lease = f.admit(key, "granite")) {
+                try (Lease lease = f.admit(key, "granite", 1_000_000, 0)) {
                     assertTrue(lease.allowed());
                     lease.complete(TokenUsage.reported(1_000_000, 0), 200);
                 }
@@ -167,14 +167,14 @@ class LimitsTest {
             f.store.setGroups("bob", "dev");
             String alice = f.key("alice");
             String bob = f.key("bob");
-            try (Lease lease = f.admit(alice, "granite")) {
+            try (Lease lease = f.admit(alice, "granite", 1_000_000, 0)) {
                 lease.complete(TokenUsage.reported(1_000_000, 0), 200);
             }
             Lease weekly = f.admit(alice, "granite");
             assertEquals(DenialReason.BUDGET_EXCEEDED, denial(weekly).reason());
             // 2026-03-02 is a Monday: the week ends Monday 9 March, midnight in Paris
             assertEquals(Instant.parse("2026-03-08T23:00:00Z"), f.time.now().plus(denial(weekly).retryAfter()));
-            try (Lease lease = f.admit(bob, "granite")) {
+            try (Lease lease = f.admit(bob, "granite", 1_000_000, 0)) {
                 assertTrue(lease.allowed(), "bob has no user budget; the group still has 0.15 left");
                 lease.complete(TokenUsage.reported(1_000_000, 0), 200);
             }

@@ -96,7 +96,7 @@ class UsageRecordingTest {
             f.store.putSubscription(Subscription.builder("free").owner(SubjectSet.groups("dev"))
                     .model(new SubscriptionModel("granite", "default", List.of(), List.of(),
                             Optional.of(new BigDecimal("0.000002")))).build());
-            f.admit(f.key("alice"), "granite").complete(TokenUsage.reported(100, 50), 200);
+            f.admit(f.key("alice"), "granite", 100, 50).complete(TokenUsage.reported(100, 50), 200);
             assertEquals(0, new BigDecimal("0.0003").compareTo(events(f).get(0).cost()));
         }
     }
@@ -144,7 +144,7 @@ class UsageRecordingTest {
     void metricsUseKuadrantNames() {
         try (EngineFixture f = new EngineFixture()) {
             String key = f.key("alice", dev.maas4j.api.KeyLimits.builder().requestsPerMinute(1).build());
-            f.admit(key, "granite").complete(TokenUsage.reported(30, 12), 200);
+            f.admit(key, "granite", 30, 12).complete(TokenUsage.reported(30, 12), 200);
             f.admit(key, "granite");
             assertEquals(1.0, f.registry.get("authorized_calls").tag("model", "granite")
                     .tag("subscription", "free").counter().count());

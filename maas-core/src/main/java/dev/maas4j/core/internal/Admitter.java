@@ -209,17 +209,30 @@ public final class Admitter {
     }
 
     private Reservation reserve(Plan plan, AdmissionRequest request, LimitBackend backend) {
-        long maxOutput = request.endpoint().generates() ? request.maxOutputTokens().orElse(defaultMaxOutputTokens) : 0;
+        // max_tokens limits each choice: n (or best_of) choices may each produce it
+        long perChoice = request.endpoint().generates() ? request.maxOutputTokens().orElse(defaultMaxOutputTokens) : 0;
+        int choices = request.choices();
         long completionReserve = switch (strategy) {
-            case WORST_CASE -> maxOutput;
-            case EXPECTED -> Math.min(maxOutput, expectedOutputTokens);
+            case WORST_CASE -> SaturatingMath.multiply(perChoice, choices);
+            case EXPECTED -> SaturatingMath.multiply(Math.min(perChoice, expectedOutputTokens), choices);
             case POST_PAID -> 0;
         };
         long prompt = strategy == ReservationStrategy.POST_PAID ? 0 : request.promptTokensEstimate();
-        long tokens = prompt + completionReserve;
+        long tokens = SaturatingMath.add(prompt, completionReserve);
         long money = plan.pricing.costNanos(prompt, completionReserve);
 
         LimitSpec[] limits = plan.limits;
+        if (strategy == ReservationStrategy.WORST_CASE) {
+            // the worst case is never capped at a limit (that would admit an overshoot of the
+            // difference): one that can never fit is refused before any bucket is touched
+            for (LimitSpec limit : limits) {
+                long wanted = limit.unit == LimitSpec.Unit.TOKENS ? tokens
+                        : limit.unit == LimitSpec.Unit.NANOS_OF_MONEY ? money : 0;
+                if (wanted > limit.capacity) {
+                    return tooLarge(plan, request, limit, prompt, perChoice, choices, tokens, money);
+                }
+            }
+        }
         Bucket[] buckets = new Bucket[limits.length];
         long[] amounts = new long[limits.length];
         int tightestRequests = -1;
@@ -229,6 +242,8 @@ public final class Admitter {
         for (int i = 0; i < limits.length; i++) {
             LimitSpec limit = limits[i];
             Bucket bucket = backend.bucket(limit.bucketKey, limit.configuration, limit.idleTtl);
+            // WORST_CASE fits (checked above); EXPECTED admits a request larger than a whole limit
+            // into a full one, and the README's bound counts what it uses beyond
             long wanted = switch (limit.unit) {
                 case REQUESTS -> 1;
                 case TOKENS -> Math.min(tokens, limit.capacity);
@@ -262,6 +277,52 @@ public final class Admitter {
                 tightestTokens < 0 ? -1 : Math.max(0, tokenRemaining),
                 tightestTokens < 0 ? 0 : limits[tightestTokens].millisUntilReset(time.epochNanos()));
         return new Reservation(plan, buckets, amounts, tokens, status, null);
+    }
+
+    /**
+     * The refusal of a request whose worst case exceeds the whole of {@code limit}: waiting does not
+     * help, a smaller {@code max_tokens} may. Off the hot path, so it may build its message.
+     */
+    private Reservation tooLarge(Plan plan, AdmissionRequest request, LimitSpec limit, long prompt, long perChoice,
+                                 int choices, long tokens, long money) {
+        boolean generates = request.endpoint().generates();
+        String asked = !generates ? ""
+                : " + max_tokens " + perChoice
+                + (request.maxOutputTokens().isPresent() ? "" : " (the default: the request sets none)")
+                + (choices > 1 ? " x " + choices + " choices" : "");
+        String reserves;
+        long largest;
+        if (limit.unit == LimitSpec.Unit.TOKENS) {
+            reserves = tokens + " tokens (a prompt estimate of " + prompt + asked + ")";
+            largest = limit.capacity < prompt ? -1 : (limit.capacity - prompt) / choices;
+        } else {
+            reserves = "a cost of " + java.math.BigDecimal.valueOf(money, 9).stripTrailingZeros().toPlainString()
+                    + " (a prompt estimate of " + prompt + " tokens" + asked + ")";
+            largest = largestFitting(plan.pricing, prompt, choices, perChoice, limit.capacity);
+        }
+        String fix = largest < 0 || !generates ? "the prompt alone does not fit"
+                : "the largest max_tokens that fits is " + largest + (choices > 1 ? " per choice" : "");
+        Denial denial = Denial.of(DenialReason.REQUEST_EXCEEDS_LIMIT, "This request can never be admitted: it reserves "
+                + reserves + ", more than the whole of " + limit.description + "; " + fix);
+        return new Reservation(plan, null, null, 0, RateLimitStatus.NONE, denial);
+    }
+
+    /** The largest per-choice output whose worst case costs at most {@code capacity} nanos, -1 if none does. */
+    private static long largestFitting(Pricing pricing, long prompt, int choices, long perChoice, long capacity) {
+        if (pricing.costNanos(prompt, 0) > capacity) {
+            return -1;
+        }
+        long low = 0;
+        long high = perChoice;
+        while (low < high) {
+            long middle = low + (high - low + 1) / 2;
+            if (pricing.costNanos(prompt, SaturatingMath.multiply(middle, choices)) <= capacity) {
+                low = middle;
+            } else {
+                high = middle - 1;
+            }
+        }
+        return low;
     }
 
     private Reservation refused(Plan plan, LimitSpec limit, Bucket bucket, long wanted) {
@@ -311,17 +372,32 @@ public final class Admitter {
         long money = charged ? reservation.plan.pricing.costNanos(usage.promptTokens(), usage.completionTokens()) : 0;
         LimitSpec[] limits = reservation.plan.limits;
         for (int i = 0; i < limits.length; i++) {
-            long actual = switch (limits[i].unit) {
+            LimitSpec limit = limits[i];
+            long actual = switch (limit.unit) {
                 case REQUESTS -> charged ? 1 : 0;
                 case TOKENS -> tokens;
                 case NANOS_OF_MONEY -> money;
             };
             long difference = actual - reservation.amounts[i];
             if (difference > 0) {
-                reservation.buckets[i].consumeIgnoringRateLimits(difference);
+                reservation.buckets[i].consumeIgnoringRateLimits(Math.min(difference, maxExtraCharge(limit)));
             } else if (difference < 0) {
                 reservation.buckets[i].addTokens(-difference);
             }
         }
+    }
+
+    /**
+     * The most one settlement charges a bucket beyond its reservation. A window goes at most two
+     * windows into debt: the bucket is forgotten after three idle windows anyway, so a lone debt is
+     * repaid just when it would be, and {@code Retry-After} stays within three windows. A budget
+     * goes at most its amount into debt: spent is spent until the period ends, however deep. The
+     * ledger is charged in full either way; without the bound, bucket4j refuses (throws on) a debt
+     * whose refill time does not fit in a long, and the charge would be lost.
+     */
+    private static long maxExtraCharge(LimitSpec limit) {
+        return limit.unit == LimitSpec.Unit.NANOS_OF_MONEY
+                ? limit.capacity
+                : SaturatingMath.multiply(limit.capacity, 2);
     }
 }

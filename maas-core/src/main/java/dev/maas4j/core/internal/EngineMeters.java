@@ -41,6 +41,10 @@ public final class EngineMeters {
                 Counter.builder("maas.cost").description("Cost charged, in the model's currency")
                         .tag("model", model).tag("subscription", subscription).register(registry),
                 Timer.builder("maas.request.duration").description("Admission to settlement")
+                        .tag("model", model).tag("subscription", subscription).register(registry),
+                Counter.builder("maas.usage.anomalies")
+                        .description("Settlements whose reported usage exceeded what the request could produce,"
+                                + " charged at that bound instead")
                         .tag("model", model).tag("subscription", subscription).register(registry));
     }
 
@@ -61,6 +65,6 @@ public final class EngineMeters {
 
     /** Meters of one model and subscription. */
     public record PlanMeters(Counter authorizedCalls, Counter authorizedHits, Counter promptTokens,
-                             Counter completionTokens, Counter cost, Timer duration) {
+                             Counter completionTokens, Counter cost, Timer duration, Counter usageAnomalies) {
     }
 }

@@ -78,7 +78,11 @@ public final class Pricing {
         return cost(promptTokens, completionTokens).doubleValue();
     }
 
-    /** The cost in nano-units of the currency, rounded up. */
+    /**
+     * The cost in nano-units of the currency, rounded up; {@link Long#MAX_VALUE} when it does not
+     * fit in a long (about 9.2 billion units of the currency), so that a reservation or charge
+     * beyond any budget is never an overflow or an exception.
+     */
     public long costNanos(long promptTokens, long completionTokens) {
         if (free()) {
             return 0;
@@ -95,7 +99,11 @@ public final class Pricing {
                 // fall through to the BigDecimal path
             }
         }
-        return toNanos(cost(promptTokens, completionTokens));
+        try {
+            return toNanos(cost(promptTokens, completionTokens));
+        } catch (ArithmeticException beyondALong) {
+            return Long.MAX_VALUE;
+        }
     }
 
     /** An amount of money in nano-units, rounded up. */

@@ -2,7 +2,9 @@
  * Token accounting: what a request asks for, and what its response used.
  *
  * <p>Before forwarding, {@link dev.maas4j.core.usage.RequestInfo#parse} reads the model, whether
- * the response streams, the output limit and a prompt-token estimate, and
+ * the response streams, the output limit, how many choices are asked for and a prompt-token
+ * estimate (text by {@link dev.maas4j.core.usage.TokenEstimates}, each image, audio or file part
+ * by {@link dev.maas4j.core.usage.MediaEstimates}), and
  * {@link dev.maas4j.core.usage.StreamOptions#withIncludeUsage} makes a streamed request report
  * its usage. While the response passes, a {@link dev.maas4j.core.usage.UsageObserver} extracts
  * the reported usage, or the generated characters for an estimate by

@@ -206,6 +206,7 @@ public final class TestData {
         private Duration duration = Duration.ofMillis(750);
         private boolean streamed;
         private TokenMetadata chargeback = TokenMetadata.NONE;
+        private boolean anomalous;
 
         private EventBuilder(String requestId) {
             this.requestId = requestId;
@@ -295,11 +296,17 @@ public final class TestData {
             return this;
         }
 
+        /** Marks the usage clamped to the request's bound (default not). */
+        public EventBuilder anomalous(boolean value) {
+            anomalous = value;
+            return this;
+        }
+
         /** Builds the event. */
         public UsageEvent build() {
             BigDecimal c = cost != null ? cost : PRICE.cost(usage.promptTokens(), usage.completionTokens());
             return new UsageEvent(requestId, keyId, user, groups, subscription, model, endpoint, usage, c, httpStatus,
-                    outcome, startedAt, startedAt.plus(duration), streamed, chargeback);
+                    outcome, startedAt, startedAt.plus(duration), streamed, chargeback, anomalous);
         }
     }
 

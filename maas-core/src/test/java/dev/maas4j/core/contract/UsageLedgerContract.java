@@ -457,7 +457,7 @@ public abstract class UsageLedgerContract {
         UsageEvent full = new UsageEvent("req-full", "key-9", "alice", java.util.Set.of("staff", "ml"), "gold",
                 "granite-8b", EndpointKind.RESPONSES, dev.maas4j.api.TokenUsage.estimated(1234, 567),
                 PRICE.cost(1234, 567), 200, Outcome.CLIENT_ABORTED, T0, T0.plusMillis(1500), true,
-                new TokenMetadata("org-7", "cc-42", Map.of("project", "search")));
+                new TokenMetadata("org-7", "cc-42", Map.of("project", "search")), true);
         ledger.append(List.of(full));
         List<UsageEvent> seen = new ArrayList<>();
 
@@ -469,7 +469,19 @@ public abstract class UsageLedgerContract {
         // the cost may come back at another scale; everything else must be equal
         assertEquals(full, new UsageEvent(back.requestId(), back.keyId(), back.user(), back.groups(),
                 back.subscription(), back.model(), back.endpoint(), back.usage(), full.cost(), back.httpStatus(),
-                back.outcome(), back.startedAt(), back.endedAt(), back.streamed(), back.chargeback()));
+                back.outcome(), back.startedAt(), back.endedAt(), back.streamed(), back.chargeback(),
+                back.anomalous()));
+    }
+
+    @Test
+    void anomalousFlagIsKeptPerEvent() {
+        ledger.append(List.of(event("r1").anomalous(true).tokens(4_496, 256).build(), event("r2").build()));
+        Map<String, Boolean> flags = new java.util.HashMap<>();
+
+        ledger.forEach(ALL, e -> flags.put(e.requestId(), e.anomalous()));
+
+        assertEquals(Map.of("r1", true, "r2", false), flags);
+        assertEquals(2, ledger.totals(ALL).requests(), "an anomalous event counts like any other");
     }
 
     @Test

@@ -55,7 +55,7 @@ class SchemaAndRetentionTest {
         try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement();
              ResultSet r = s.executeQuery("SELECT COUNT(*), MAX(version) FROM maas_schema_version")) {
             r.next();
-            assertEquals(1, r.getInt(1));
+            assertEquals(Migrations.LATEST, r.getInt(1), "each version recorded once");
             assertEquals(Migrations.LATEST, r.getInt(2));
         }
     }
@@ -85,6 +85,38 @@ class SchemaAndRetentionTest {
             try (JdbcStore store = JdbcStore.builder(url).migrate(false).build()) {
                 store.putModel(TestData.model("granite"));
                 assertTrue(store.findModel("granite").isPresent());
+            }
+        }
+    }
+
+    @Test
+    void eventsStoredBeforeVersionTwoAreNotAnomalousAndNewOnesKeepTheFlag() throws Exception {
+        String pg = PostgresServer.shared().newDatabase();
+        String h2 = "jdbc:h2:mem:upgrade" + System.nanoTime() + ";DB_CLOSE_DELAY=-1";
+        for (String url : List.of(pg, h2)) {
+            Dialect dialect = url.contains("postgresql") ? Dialect.POSTGRESQL : Dialect.H2;
+            try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
+                for (String sql : Migrations.script(dialect, Migrations.FILES.get(0)).split(";\\s*\\n")) {
+                    if (!sql.lines().allMatch(l -> l.isBlank() || l.strip().startsWith("--"))) {
+                        s.execute(sql);
+                    }
+                }
+                assertEquals(1, Migrations.currentVersion(c));
+                // an event as a version 1 store wrote it
+                s.execute("INSERT INTO maas_usage_event (request_id, started_at, ended_at, key_id, user_name,"
+                        + " groups_json, subscription, model, endpoint, prompt_tokens, completion_tokens, estimated,"
+                        + " cost, http_status, outcome, streamed, chargeback_json) VALUES ('old', TIMESTAMP WITH TIME"
+                        + " ZONE '2026-01-05 08:00:00+00', TIMESTAMP WITH TIME ZONE '2026-01-05 08:00:01+00', 'key-1',"
+                        + " 'alice', '[]', 'gold', 'granite-8b', 'CHAT_COMPLETIONS', 1, 2, FALSE, 0, 200, 'SUCCESS',"
+                        + " FALSE, '{}')");
+            }
+            try (JdbcStore store = JdbcStore.builder(url).build()) {
+                store.append(List.of(event("new").anomalous(true).build()));
+                List<dev.maas4j.api.UsageEvent> events = new ArrayList<>();
+                store.forEach(UsageQuery.between(T0.minus(Duration.ofDays(1)), T0.plus(Duration.ofDays(1))),
+                        events::add);
+                assertEquals(List.of("old", "new"), events.stream().map(e -> e.requestId()).toList(), url);
+                assertEquals(List.of(false, true), events.stream().map(e -> e.anomalous()).toList(), url);
             }
         }
     }

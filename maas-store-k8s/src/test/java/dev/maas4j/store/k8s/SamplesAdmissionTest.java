@@ -149,9 +149,10 @@ class SamplesAdmissionTest {
                     tokenRateLimits: [{limit: 50, window: 1m}]
                 """);
 
-        // each poll admitted before the change uses its 100 tokens, which the lowered limit keeps counting
+        // under WORST_CASE a 100-token request can never fit a window of 50: refused as too large
+        // (400) as soon as the lowered limit applies, rather than waiting for the window (429)
         await("a 100-token request exceeds the lowered limit", WITHIN,
-                () -> outcome(alice, PREMIUM_MODEL, 100) == DenialReason.QUOTA_EXCEEDED);
+                () -> outcome(alice, PREMIUM_MODEL, 100) == DenialReason.REQUEST_EXCEEDS_LIMIT);
         assertEquals(50, catalog.findSubscription("premium-simulator-subscription").orElseThrow().modelRefs().get(0)
                 .tokenRateLimits().get(0).limit());
     }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import dev.maas4j.core.usage.MalformedRequestException;
+import dev.maas4j.core.usage.MediaEstimates;
 import dev.maas4j.core.usage.RequestInfo;
 import dev.maas4j.core.usage.TokenEstimates;
 import java.io.IOException;
@@ -14,7 +15,10 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
 
-/** Reads a {@link RequestInfo} from a request body in one streaming pass. */
+/**
+ * Reads a {@link RequestInfo} from a request body in one streaming pass. One instance per body
+ * holds the counts; text is read in the parser's buffer, never as strings.
+ */
 public final class RequestScanner {
 
     /** Framing tokens a chat template adds per message (role markers, separators). */
@@ -27,15 +31,26 @@ public final class RequestScanner {
     private static final int MAX_COMPLETION_TOKENS = 1 << 3;
     private static final int MAX_TOKENS = 1 << 4;
     private static final int MAX_OUTPUT_TOKENS = 1 << 5;
+    private static final int N = 1 << 6;
+    private static final int BEST_OF = 1 << 7;
 
-    private RequestScanner() {
+    private final MediaEstimates media;
+    private long asciiCharacters;
+    private long otherCharacters;
+    private int images;
+    private int audio;
+    private int files;
+
+    private RequestScanner(MediaEstimates media) {
+        this.media = media;
     }
 
-    /** See {@link RequestInfo#parse}. */
-    public static RequestInfo scan(byte[] body) {
+    /** See {@link RequestInfo#parse(byte[], MediaEstimates)}. */
+    public static RequestInfo scan(byte[] body, MediaEstimates media) {
         Objects.requireNonNull(body, "body");
+        Objects.requireNonNull(media, "media");
         try (JsonParser parser = Json.FACTORY.createParser(body)) {
-            return scan(parser);
+            return new RequestScanner(media).scan(parser);
         } catch (JsonProcessingException e) {
             throw invalid(e);
         } catch (IOException e) {
@@ -97,7 +112,7 @@ public final class RequestScanner {
         throw new MalformedRequestException("'" + name + "' must be a boolean");
     }
 
-    private static RequestInfo scan(JsonParser parser) throws IOException {
+    private RequestInfo scan(JsonParser parser) throws IOException {
         startObject(parser);
         int seenFields = 0;
         String model = null;
@@ -106,7 +121,8 @@ public final class RequestScanner {
         long maxCompletionTokens = -1;
         long maxTokens = -1;
         long maxOutputTokens = -1;
-        long characters = 0;
+        int n = 1;
+        int bestOf = 1;
         long messages = 0;
         while (parser.nextToken() == JsonToken.FIELD_NAME) {
             String name = parser.currentName();
@@ -140,22 +156,33 @@ public final class RequestScanner {
                     seenFields = seen(seenFields, MAX_OUTPUT_TOKENS, name);
                     maxOutputTokens = readCount(parser, value, name);
                     break;
+                case "n":
+                    seenFields = seen(seenFields, N, name);
+                    n = readChoices(parser, value, name);
+                    break;
+                case "best_of":
+                    seenFields = seen(seenFields, BEST_OF, name);
+                    bestOf = readChoices(parser, value, name);
+                    break;
                 case "messages":
                     if (value == JsonToken.START_ARRAY) {
                         while (parser.nextToken() != JsonToken.END_ARRAY) {
                             messages++;
-                            characters += countText(parser);
+                            countText(parser, true);
                         }
                     } else {
-                        characters += countText(parser);
+                        countText(parser, true);
                     }
                     break;
                 case "prompt":
                 case "input":
                 case "system":
                 case "instructions":
+                    countText(parser, true);
+                    break;
                 case "tools":
-                    characters += countText(parser);
+                    // a tool's definition is text; a "type" in it is no media part
+                    countText(parser, false);
                     break;
                 default:
                     parser.skipChildren();
@@ -164,14 +191,31 @@ public final class RequestScanner {
         }
         endObject(parser);
         long max = maxCompletionTokens >= 0 ? maxCompletionTokens : maxTokens >= 0 ? maxTokens : maxOutputTokens;
-        long estimate = TokenEstimates.fromCharacters(characters) + TOKENS_PER_MESSAGE * messages;
+        long estimate = TokenEstimates.fromText(asciiCharacters, otherCharacters);
+        estimate = plus(estimate, TOKENS_PER_MESSAGE * messages);
+        estimate = plus(estimate, times(images, media.imageTokens()));
+        estimate = plus(estimate, times(audio, media.audioTokens()));
+        estimate = plus(estimate, times(files, media.fileTokens()));
         return new RequestInfo(
                 Optional.ofNullable(model),
                 stream,
                 max >= 0 ? OptionalLong.of(max) : OptionalLong.empty(),
                 includeUsage,
-                characters,
-                estimate);
+                asciiCharacters + otherCharacters,
+                estimate,
+                Math.max(n, bestOf),
+                images + audio + files);
+    }
+
+    private static long plus(long a, long b) {
+        long sum = a + b;
+        return sum < 0 ? Long.MAX_VALUE : sum;
+    }
+
+    private static long times(long count, long tokens) {
+        long high = Math.multiplyHigh(count, tokens);
+        long product = count * tokens;
+        return high != 0 || product < 0 ? Long.MAX_VALUE : product;
     }
 
     private static boolean readIncludeUsage(JsonParser parser, JsonToken value) throws IOException {
@@ -194,26 +238,56 @@ public final class RequestScanner {
         return includeUsage;
     }
 
+    /** A max-tokens field: an integer from 0 to the ceiling, or null (absent: -1). */
     private static long readCount(JsonParser parser, JsonToken value, String name) throws IOException {
         if (value == JsonToken.VALUE_NULL) {
             return -1;
         }
         if (value == JsonToken.VALUE_NUMBER_INT) {
-            JsonParser.NumberType type = parser.getNumberType();
-            if ((type == JsonParser.NumberType.INT || type == JsonParser.NumberType.LONG) && parser.getLongValue() >= 0) {
-                return parser.getLongValue();
+            long count = integer(parser);
+            if (count > RequestInfo.MAX_OUTPUT_TOKENS) {
+                throw new MalformedRequestException("'" + name + "' must be at most " + RequestInfo.MAX_OUTPUT_TOKENS);
+            }
+            if (count >= 0) {
+                return count;
             }
         }
         throw new MalformedRequestException("'" + name + "' must be a non-negative integer");
     }
 
-    /** Characters of the string values of the value at the parser, which is then past it. */
-    private static long countText(JsonParser parser) throws IOException {
+    /** {@code n} or {@code best_of}: an integer from 1 to the ceiling, or null (absent: 1). */
+    private static int readChoices(JsonParser parser, JsonToken value, String name) throws IOException {
+        if (value == JsonToken.VALUE_NULL) {
+            return 1;
+        }
+        if (value == JsonToken.VALUE_NUMBER_INT) {
+            long count = integer(parser);
+            if (count > RequestInfo.MAX_CHOICES) {
+                throw new MalformedRequestException("'" + name + "' must be at most " + RequestInfo.MAX_CHOICES);
+            }
+            if (count >= 1) {
+                return (int) count;
+            }
+        }
+        throw new MalformedRequestException("'" + name + "' must be a positive integer");
+    }
+
+    /** The integer at the parser; beyond a long, {@link Long#MAX_VALUE} or {@link Long#MIN_VALUE}. */
+    private static long integer(JsonParser parser) throws IOException {
+        JsonParser.NumberType type = parser.getNumberType();
+        if (type == JsonParser.NumberType.INT || type == JsonParser.NumberType.LONG) {
+            return parser.getLongValue();
+        }
+        return parser.getBigIntegerValue().signum() > 0 ? Long.MAX_VALUE : Long.MIN_VALUE;
+    }
+
+    /** Counts the string values of the value at the parser, which is then past it. */
+    private void countText(JsonParser parser, boolean mediaParts) throws IOException {
         JsonToken token = parser.currentToken();
         if (!token.isStructStart()) {
-            return textLength(parser, token);
+            countString(parser, token, mediaParts);
+            return;
         }
-        long characters = 0;
         int depth = 1;
         while (depth > 0) {
             token = parser.nextToken();
@@ -222,26 +296,59 @@ public final class RequestScanner {
             } else if (token.isStructEnd()) {
                 depth--;
             } else {
-                characters += textLength(parser, token);
+                countString(parser, token, mediaParts);
             }
         }
-        return characters;
     }
 
-    private static long textLength(JsonParser parser, JsonToken token) throws IOException {
-        if (token != JsonToken.VALUE_STRING || "data".equals(parser.currentName()) || isDataUrl(parser)) {
-            return 0;
+    private void countString(JsonParser parser, JsonToken token, boolean mediaParts) throws IOException {
+        if (token != JsonToken.VALUE_STRING) {
+            return;
         }
-        return parser.getTextLength();
-    }
-
-    private static boolean isDataUrl(JsonParser parser) throws IOException {
-        if (parser.getTextLength() < 5) {
-            return false;
+        String name = parser.currentName();
+        if ("data".equals(name) || "file_data".equals(name)) {
+            return;
         }
         char[] text = parser.getTextCharacters();
-        int at = parser.getTextOffset();
-        return text[at] == 'd' && text[at + 1] == 'a' && text[at + 2] == 't' && text[at + 3] == 'a'
-                && text[at + 4] == ':';
+        int offset = parser.getTextOffset();
+        int length = parser.getTextLength();
+        if (startsWith(text, offset, length, "data:")) {
+            return;
+        }
+        if (mediaParts && "type".equals(name)) {
+            countMediaPart(text, offset, length);
+        }
+        int other = TokenEstimates.countNonAscii(text, offset, length);
+        otherCharacters += other;
+        asciiCharacters += length - other;
+    }
+
+    /** Counts a content part by its {@code type}, if it is an image, audio or file. */
+    private void countMediaPart(char[] text, int offset, int length) {
+        if (is(text, offset, length, "image_url") || is(text, offset, length, "input_image")
+                || is(text, offset, length, "image")) {
+            images++;
+        } else if (is(text, offset, length, "input_audio") || is(text, offset, length, "audio")) {
+            audio++;
+        } else if (is(text, offset, length, "file") || is(text, offset, length, "input_file")
+                || is(text, offset, length, "document")) {
+            files++;
+        }
+    }
+
+    private static boolean is(char[] text, int offset, int length, String value) {
+        return length == value.length() && startsWith(text, offset, length, value);
+    }
+
+    private static boolean startsWith(char[] text, int offset, int length, String prefix) {
+        if (length < prefix.length()) {
+            return false;
+        }
+        for (int i = 0; i < prefix.length(); i++) {
+            if (text[offset + i] != prefix.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
     }
 }

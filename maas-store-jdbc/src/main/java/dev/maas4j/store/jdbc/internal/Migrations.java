@@ -29,7 +29,7 @@ import java.util.concurrent.ConcurrentMap;
  */
 public final class Migrations {
     /** The versions shipped with this build, in order. */
-    public static final List<String> FILES = List.of("V1__initial_schema.sql");
+    public static final List<String> FILES = List.of("V1__initial_schema.sql", "V2__usage_event_anomalous.sql");
     /** The schema version this build needs. */
     public static final int LATEST = FILES.size();
     /** An arbitrary constant naming maas4j's advisory lock ("maas4j" in ASCII). */

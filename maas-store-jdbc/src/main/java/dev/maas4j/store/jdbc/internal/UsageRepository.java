@@ -50,7 +50,7 @@ public final class UsageRepository {
     private static final String SUMS = "requests, successful, prompt_tokens, completion_tokens, estimated, cost";
     private static final String EVENT_COLUMNS = "request_id, started_at, ended_at, key_id, user_name, groups_json,"
             + " subscription, model, endpoint, prompt_tokens, completion_tokens, estimated, cost, http_status, outcome,"
-            + " streamed, chargeback_json";
+            + " streamed, chargeback_json, anomalous";
 
     /** One rollup table and the dimensions it keeps. */
     private enum Rollup {
@@ -190,6 +190,7 @@ public final class UsageRepository {
         String[] outcomes = new String[n];
         Boolean[] streamed = new Boolean[n];
         String[] chargebacks = new String[n];
+        Boolean[] anomalous = new Boolean[n];
         for (int i = 0; i < n; i++) {
             UsageEvent e = events.get(i);
             requestIds[i] = e.requestId();
@@ -209,12 +210,13 @@ public final class UsageRepository {
             outcomes[i] = e.outcome().name();
             streamed[i] = e.streamed();
             chargebacks[i] = Json.chargeback(e.chargeback());
+            anomalous[i] = e.anomalous();
         }
         try (PreparedStatement ps = c.prepareStatement(POSTGRES_APPEND)) {
             Object[][] columns = {requestIds, started, ended, keys, users, groups, subscriptions, models, endpoints,
-                    prompt, completion, estimated, costs, statuses, outcomes, streamed, chargebacks};
+                    prompt, completion, estimated, costs, statuses, outcomes, streamed, chargebacks, anomalous};
             String[] types = {"varchar", "int8", "int8", "varchar", "varchar", "varchar", "varchar", "varchar",
-                    "varchar", "int8", "int8", "bool", "numeric", "int4", "varchar", "bool", "varchar"};
+                    "varchar", "int8", "int8", "bool", "numeric", "int4", "varchar", "bool", "varchar", "bool"};
             for (int i = 0; i < columns.length; i++) {
                 ps.setArray(i + 1, c.createArrayOf(types[i], columns[i]));
             }
@@ -232,11 +234,12 @@ public final class UsageRepository {
         StringBuilder sql = new StringBuilder();
         sql.append("WITH ins AS (INSERT INTO maas_usage_event (").append(EVENT_COLUMNS).append(")"
                 + " SELECT r, TIMESTAMPTZ 'epoch' + s * INTERVAL '1 microsecond',"
-                + " TIMESTAMPTZ 'epoch' + e * INTERVAL '1 microsecond', k, u, g, sub, m, ep, pt, ct, est, c, hs, o, st, cb"
+                + " TIMESTAMPTZ 'epoch' + e * INTERVAL '1 microsecond', k, u, g, sub, m, ep, pt, ct, est, c, hs, o, st, cb,"
+                + " an"
                 + " FROM unnest(?::varchar[], ?::int8[], ?::int8[], ?::varchar[], ?::varchar[], ?::varchar[],"
                 + " ?::varchar[], ?::varchar[], ?::varchar[], ?::int8[], ?::int8[], ?::bool[], ?::numeric[],"
-                + " ?::int4[], ?::varchar[], ?::bool[], ?::varchar[])"
-                + " AS t(r, s, e, k, u, g, sub, m, ep, pt, ct, est, c, hs, o, st, cb)"
+                + " ?::int4[], ?::varchar[], ?::bool[], ?::varchar[], ?::bool[])"
+                + " AS t(r, s, e, k, u, g, sub, m, ep, pt, ct, est, c, hs, o, st, cb, an)"
                 + " WHERE NOT EXISTS (SELECT 1 FROM maas_usage_event x WHERE x.request_id = t.r)"
                 + " RETURNING started_at, key_id, user_name, groups_json, subscription, model, prompt_tokens,"
                 + " completion_tokens, estimated, cost, http_status, outcome),");
@@ -308,7 +311,7 @@ public final class UsageRepository {
             return fresh;
         }
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO maas_usage_event (" + EVENT_COLUMNS
-                + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             for (UsageEvent e : fresh) {
                 ps.setString(1, e.requestId());
                 ps.setObject(2, Database.timestamp(e.startedAt()));
@@ -327,6 +330,7 @@ public final class UsageRepository {
                 ps.setString(15, e.outcome().name());
                 ps.setBoolean(16, e.streamed());
                 ps.setString(17, Json.chargeback(e.chargeback()));
+                ps.setBoolean(18, e.anomalous());
                 ps.addBatch();
             }
             ps.executeBatch();
@@ -491,7 +495,7 @@ public final class UsageRepository {
                 new TokenUsage(rs.getLong("prompt_tokens"), rs.getLong("completion_tokens"), rs.getBoolean("estimated")),
                 strip(rs.getBigDecimal("cost")), rs.getInt("http_status"), Outcome.valueOf(rs.getString("outcome")),
                 Database.instant(rs, "started_at"), Database.instant(rs, "ended_at"), rs.getBoolean("streamed"),
-                Json.tokenMetadata(rs.getString("chargeback_json")));
+                Json.tokenMetadata(rs.getString("chargeback_json")), rs.getBoolean("anomalous"));
     }
 
     private static BigDecimal strip(BigDecimal value) {
