@@ -34,6 +34,11 @@ public enum DenialReason {
     /** Too many requests in flight for the key. */
     TOO_MANY_PARALLEL_REQUESTS(429, "rate_limit_error", "too_many_parallel_requests"),
     /**
+     * The client's address failed to authenticate too often: it is refused without its credential
+     * being looked at until its window ends ({@code AuthFailureThrottle}).
+     */
+    TOO_MANY_AUTHENTICATION_FAILURES(429, "rate_limit_error", "too_many_authentication_failures"),
+    /**
      * The request can never be admitted, however long the client waits: with
      * {@code ReservationStrategy.WORST_CASE} its reservation (prompt estimate plus
      * {@code max_tokens × choices}) is larger than the whole capacity of one of its token windows

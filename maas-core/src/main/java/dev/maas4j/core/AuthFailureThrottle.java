@@ -2,6 +2,8 @@ package dev.maas4j.core;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.maas4j.api.Denial;
+import dev.maas4j.api.DenialReason;
 import dev.maas4j.api.TimeSource;
 import dev.maas4j.core.internal.AuthFailureMeters;
 import io.micrometer.core.instrument.Counter;
@@ -177,6 +179,16 @@ public final class AuthFailureThrottle {
                 return;
             }
         }
+    }
+
+    /**
+     * The refusal of a throttled address ({@link DenialReason#TOO_MANY_AUTHENTICATION_FAILURES},
+     * 429), with {@code Retry-After} of {@code retryAfterSeconds}: the one wording of both APIs.
+     */
+    public static Denial denial(long retryAfterSeconds) {
+        return new Denial(DenialReason.TOO_MANY_AUTHENTICATION_FAILURES, "too many failed authentication attempts "
+                + "from your address: try again in " + retryAfterSeconds + (retryAfterSeconds == 1 ? " second"
+                : " seconds"), Duration.ofSeconds(retryAfterSeconds));
     }
 
     /**

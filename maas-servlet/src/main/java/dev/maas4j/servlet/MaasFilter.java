@@ -9,10 +9,12 @@ import dev.maas4j.api.Grant;
 import dev.maas4j.api.Identity;
 import dev.maas4j.api.ModelRef;
 import dev.maas4j.api.RequestIds;
+import dev.maas4j.core.AuthFailureThrottle;
 import dev.maas4j.core.Authentication;
 import dev.maas4j.core.Lease;
 import dev.maas4j.core.MaasEngine;
 import dev.maas4j.core.ModelAccess;
+import dev.maas4j.core.usage.MediaEstimates;
 import dev.maas4j.servlet.internal.BodyReader;
 import dev.maas4j.servlet.internal.BufferedRequest;
 import dev.maas4j.servlet.internal.Credentials;
@@ -100,6 +102,8 @@ public final class MaasFilter implements Filter {
 
     private final MaasEngine engine;
     private final BodyReader bodies;
+    private final MediaEstimates mediaEstimates;
+    private final AuthFailureThrottle authFailures;
     private final long drainLimit;
     private final boolean includeUsageInStreams;
     private final boolean serveModelList;
@@ -109,6 +113,9 @@ public final class MaasFilter implements Filter {
         this.engine = b.engine;
         this.bodies = new BodyReader(b.maxBodyBytes, b.bodyTimeout, b.minBodyBytesPerSecond,
                 b.maxConcurrentBodiesPerAddress, b.engine.timeSource());
+        this.mediaEstimates = b.mediaEstimates;
+        this.authFailures = b.authFailures != null ? b.authFailures : AuthFailureThrottle.builder()
+                .timeSource(b.engine.timeSource()).meterRegistry(b.engine.meterRegistry()).build();
         // a refused body up to twice the limit is read to its end so that its client sees the 413
         this.drainLimit = 2 * b.maxBodyBytes;
         this.includeUsageInStreams = b.includeUsageInStreams;
@@ -160,10 +167,8 @@ public final class MaasFilter implements Filter {
                     .requestId(requestId).build()));
             return;
         }
-        // the key is checked from the headers alone: a bad key never gets a byte of its body read
-        Authentication authentication = engine.authenticate(key.get());
-        if (!authentication.succeeded()) {
-            ErrorResponses.denial(response, authentication.denial().orElseThrow());
+        Authentication authentication = authenticate(request, response, key.get());
+        if (authentication == null) {
             return;
         }
         EndpointKind endpoint = EndpointKind.fromPath(route.v1Suffix());
@@ -180,7 +185,7 @@ public final class MaasFilter implements Filter {
         }
         RequestFacts facts;
         try {
-            facts = RequestFacts.of(body, contentType, endpoint);
+            facts = RequestFacts.of(body, contentType, endpoint, mediaEstimates);
         } catch (IllegalArgumentException e) {
             ErrorResponses.write(response, 400, "We could not parse the body of your request: " + e.getMessage(),
                     "invalid_request_error", "invalid_json");
@@ -210,6 +215,7 @@ public final class MaasFilter implements Filter {
         AdmissionRequest.Builder admission = AdmissionRequest.builder(null, model.get())
                 .endpoint(endpoint)
                 .promptTokensEstimate(facts.promptTokensEstimate())
+                .choices(facts.choices())
                 .stream(facts.stream())
                 .requestId(requestId);
         facts.maxOutputTokens().ifPresent(admission::maxOutputTokens);
@@ -261,6 +267,32 @@ public final class MaasFilter implements Filter {
                 exchange.settle();
             }
         }
+    }
+
+    /**
+     * The key's authentication, checked from the headers alone (a bad key never gets a byte of its
+     * body read), or {@code null} once the client was refused: 401, or 429 for an address that
+     * failed too often (then the key is not even looked at, so guessing from it makes no progress).
+     */
+    private Authentication authenticate(HttpServletRequest request, HttpServletResponse response, String key)
+            throws IOException {
+        String address = request.getRemoteAddr();
+        long retryAfter = address == null ? 0 : authFailures.retryAfterSeconds(address);
+        if (retryAfter > 0) {
+            authFailures.countRefusal(AuthFailureThrottle.Api.MODEL, AuthFailureThrottle.THROTTLED);
+            ErrorResponses.denial(response, AuthFailureThrottle.denial(retryAfter));
+            return null;
+        }
+        Authentication authentication = engine.authenticate(key);
+        if (!authentication.succeeded()) {
+            Denial denial = authentication.denial().orElseThrow();
+            if (denial.httpStatus() == 401 && address != null) {
+                authFailures.recordFailure(address);
+            }
+            ErrorResponses.denial(response, denial);
+            return null;
+        }
+        return authentication;
     }
 
     /**
@@ -333,9 +365,8 @@ public final class MaasFilter implements Filter {
                     "No API key provided: send it as 'Authorization: Bearer sk-oai-...'"));
             return;
         }
-        Authentication auth = engine.authenticate(key.get());
-        if (!auth.succeeded()) {
-            ErrorResponses.denial(response, auth.denial().orElseThrow());
+        Authentication auth = authenticate(request, response, key.get());
+        if (auth == null) {
             return;
         }
         ApiKey apiKey = auth.key().orElseThrow();
@@ -382,6 +413,8 @@ public final class MaasFilter implements Filter {
         private Duration bodyTimeout = Duration.ofSeconds(30);
         private long minBodyBytesPerSecond = 1024;
         private int maxConcurrentBodiesPerAddress = 32;
+        private MediaEstimates mediaEstimates = MediaEstimates.DEFAULTS;
+        private AuthFailureThrottle authFailures;
         private boolean includeUsageInStreams = true;
         private boolean serveModelList = true;
         private final java.util.Set<String> set = new java.util.HashSet<>();
@@ -447,6 +480,28 @@ public final class MaasFilter implements Filter {
                 throw new IllegalArgumentException("maxConcurrentBodiesPerAddress must not be negative, was " + value);
             }
             maxConcurrentBodiesPerAddress = value;
+            return this;
+        }
+
+        /**
+         * The tokens reserved for each image, audio clip or file in a prompt before the model
+         * reports the real count (default {@link MediaEstimates#DEFAULTS}).
+         */
+        public Builder mediaEstimates(MediaEstimates value) {
+            once("mediaEstimates");
+            mediaEstimates = Objects.requireNonNull(value, "mediaEstimates");
+            return this;
+        }
+
+        /**
+         * Counts failed authentications per client address and refuses an address that failed too
+         * often with 429 and {@code Retry-After}, without looking at its key (default: 20 failures
+         * a minute, on the engine's clock and meter registry). Give the management API the same
+         * instance, so that guesses on either API count together.
+         */
+        public Builder authFailureThrottle(AuthFailureThrottle value) {
+            once("authFailureThrottle");
+            authFailures = Objects.requireNonNull(value, "authFailureThrottle");
             return this;
         }
 

@@ -384,6 +384,64 @@ abstract class SecurityContractTest extends GovernedHttpTest {
         }
     }
 
+    // ------------------------------------------------------------------ 5. what a request asks for
+
+    @Test
+    void aRequestForMoreChoicesThanTheWindowHoldsIsRefusedUpFront() throws Exception {
+        engine.close();
+        startEngine(MaasEngine.builder().reservationStrategy(dev.maas4j.core.ReservationStrategy.WORST_CASE));
+        store.putSubscription(Subscription.builder("free").owner(SubjectSet.groups("dev"))
+                .model("granite", RateLimit.of(1_000, "1m")).build());
+        engine.refreshCatalog();
+        URI small = startHost(f -> { }, p -> { });
+        String body = "{\"model\":\"granite\",\"n\":50,\"max_tokens\":100,\"messages\":[]}";
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(small.resolve("/v1/chat/completions"))
+                .header("Authorization", bearer(alice)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        assertError(response, 400, "invalid_request_error", "request_exceeds_limit");
+        assertTrue(upstream.received.isEmpty());
+    }
+
+    // ------------------------------------------------------------------ 8. guessing
+
+    @Test
+    void anAddressThatGuessesTooOftenIsRefusedUntilItsWindowEnds() throws Exception {
+        ManualTimeSource clock = new ManualTimeSource(Instant.parse("2026-12-01T00:00:00Z"));
+        engine.close();
+        startEngine(MaasEngine.builder().timeSource(clock));
+        URI guarded = startHost(f -> { }, p -> { });
+        String head = "Content-Type: application/json\r\nContent-Length: " + CHAT.length() + "\r\nAuthorization: ";
+        for (int i = 0; i < 20; i++) {
+            try (RawHttp client = raw(guarded, "127.0.0.1")) {
+                RawHttp.Answer answer = client.head("POST", "/v1/chat/completions", head + "Bearer sk-oai-guess" + i)
+                        .send(CHAT).answer();
+                assertEquals(401, answer.status(), answer.body());
+            }
+        }
+        RawHttp.Answer throttled;
+        try (RawHttp client = raw(guarded, "127.0.0.1")) {
+            // even the right key: from this address, nothing is looked at until the window ends
+            throttled = client.head("POST", "/v1/chat/completions", head + bearer(alice)).send(CHAT).answer();
+        }
+        assertEquals(429, throttled.status(), throttled.body());
+        assertEquals("too_many_authentication_failures",
+                JSON.readTree(throttled.body()).path("error").path("code").asText());
+        long retryAfter = Long.parseLong(throttled.header("Retry-After"));
+        assertTrue(retryAfter >= 1 && retryAfter <= 60, "Retry-After " + retryAfter);
+        try (RawHttp other = raw(guarded, "127.0.0.2")) {
+            assertEquals(200, other.head("POST", "/v1/chat/completions", head + bearer(alice)).send(CHAT).answer()
+                    .status(), "another address is not affected");
+        }
+        assertTrue(engine.meterRegistry().find("maas.auth.failures").tag("api", "model").tag("reason", "throttled")
+                .counter().count() >= 1);
+
+        clock.advance(Duration.ofSeconds(retryAfter));
+        try (RawHttp client = raw(guarded, "127.0.0.1")) {
+            assertEquals(200, client.head("POST", "/v1/chat/completions", head + bearer(alice)).send(CHAT).answer()
+                    .status(), "the window ended");
+        }
+    }
+
     // ------------------------------------------------------------------ 12. the 413
 
     /** How many oversized bodies the 413 test sends: {@code -Dmaas.test.repeat=50} makes it a soak. */

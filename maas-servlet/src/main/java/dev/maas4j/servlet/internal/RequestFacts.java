@@ -1,6 +1,7 @@
 package dev.maas4j.servlet.internal;
 
 import dev.maas4j.api.EndpointKind;
+import dev.maas4j.core.usage.MediaEstimates;
 import dev.maas4j.core.usage.ModelField;
 import dev.maas4j.core.usage.RequestInfo;
 import dev.maas4j.core.usage.StreamOptions;
@@ -21,9 +22,10 @@ import java.util.OptionalLong;
  * @param maxOutputTokens       {@code max_tokens} / {@code max_completion_tokens}, if given
  * @param includeUsageRequested whether the client already asked for {@code stream_options.include_usage}
  * @param promptTokensEstimate  estimated prompt tokens
+ * @param choices               how many completions it asks for ({@code max(n, best_of, 1)})
  */
 public record RequestFacts(Format format, Optional<String> model, boolean stream, OptionalLong maxOutputTokens,
-                           boolean includeUsageRequested, long promptTokensEstimate) {
+                           boolean includeUsageRequested, long promptTokensEstimate, int choices) {
 
     /** How a body is encoded, which decides how it is inspected and how its model is set. */
     public enum Format {
@@ -69,23 +71,23 @@ public record RequestFacts(Format format, Optional<String> model, boolean stream
      *
      * @throws IllegalArgumentException with a client-safe message when a JSON body or a form is malformed
      */
-    public static RequestFacts of(byte[] body, String contentType, EndpointKind endpoint) {
+    public static RequestFacts of(byte[] body, String contentType, EndpointKind endpoint, MediaEstimates media) {
         if (body.length == 0) {
-            return new RequestFacts(Format.EMPTY, Optional.empty(), false, OptionalLong.empty(), false, 0);
+            return new RequestFacts(Format.EMPTY, Optional.empty(), false, OptionalLong.empty(), false, 0, 1);
         }
         boolean json = endpoint != EndpointKind.OTHER || contentType == null
                 || contentType.toLowerCase(Locale.ROOT).contains("json");
         if (json) {
-            RequestInfo info = RequestInfo.parse(body);
+            RequestInfo info = RequestInfo.parse(body, media);
             return new RequestFacts(Format.JSON, info.model(), info.stream(), info.maxOutputTokens(),
-                    info.includeUsageRequested(), info.promptTokensEstimate());
+                    info.includeUsageRequested(), info.promptTokensEstimate(), info.choices());
         }
         long estimate = TokenEstimates.fromCharacters(body.length);
         if (MultipartForm.isForm(contentType)) {
             return new RequestFacts(Format.FORM, MultipartForm.model(body, contentType), false, OptionalLong.empty(),
-                    false, estimate);
+                    false, estimate, 1);
         }
-        return new RequestFacts(Format.OPAQUE, Optional.empty(), false, OptionalLong.empty(), false, estimate);
+        return new RequestFacts(Format.OPAQUE, Optional.empty(), false, OptionalLong.empty(), false, estimate, 1);
     }
 
     /**

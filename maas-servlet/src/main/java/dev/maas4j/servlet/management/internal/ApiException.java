@@ -102,8 +102,8 @@ public final class ApiException extends RuntimeException {
      * {@code Retry-After}.
      */
     public static ApiException tooManyAuthenticationFailures(long retryAfterSeconds) {
-        return of(429, "too_many_authentication_failures", "too many failed authentication attempts from your"
-                + " address: try again in " + retryAfterSeconds + (retryAfterSeconds == 1 ? " second" : " seconds"));
+        dev.maas4j.api.Denial denial = dev.maas4j.core.AuthFailureThrottle.denial(retryAfterSeconds);
+        return of(denial.httpStatus(), denial.reason().errorCode(), denial.message());
     }
 
     /** 413. */
