@@ -135,7 +135,18 @@ public final class Gateway implements AutoCloseable {
     public static void main(String[] args) throws Exception {
         applyRuntimeDefaults();
         Optional<Path> path = args.length > 0 ? Optional.of(Path.of(args[0])) : Optional.empty();
-        Gateway gateway = start(GatewayConfig.load(path, System.getenv()), System.out);
+        Gateway gateway;
+        try {
+            gateway = start(GatewayConfig.load(path, System.getenv()), System.out);
+        } catch (IllegalArgumentException e) {
+            if (e instanceof NumberFormatException) {
+                throw e; // its message does not name the setting: the stack trace does
+            }
+            // a wrong setting is one line naming it; a stack trace would bury that line
+            System.err.println("maas4j gateway: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             gateway.close();
@@ -147,8 +158,14 @@ public final class Gateway implements AutoCloseable {
     /**
      * Builds the engine and the catalog from {@code config}, starts Jetty, and prints the bootstrap
      * credentials to {@code console} (once: they are not logged).
+     *
+     * @throws IllegalArgumentException if a setting is wrong; a configured admin token that is short
+     *                                  or guessable is refused before anything is opened
      */
     public static Gateway start(GatewayConfig config, PrintStream console) throws Exception {
+        if (config.admin().token() != null) {
+            AdminTokenRule.requireStrong(config.admin().token());
+        }
         Stores store = Stores.open(config.store());
         config.users().forEach((user, groups) -> store.groups().setGroups(user, Set.copyOf(groups)));
         // with a kubernetes section the catalog is Open Data Hub's custom resources; keys and usage stay here

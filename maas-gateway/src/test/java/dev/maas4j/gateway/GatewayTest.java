@@ -155,6 +155,24 @@ class GatewayTest {
     }
 
     @Test
+    void aWeakConfiguredAdminTokenStopsTheStartWithOneLineNamingTheSetting() throws Exception {
+        GatewayConfig fromEnvironment = onFreePort("{}").withEnvironment(Map.of("MAAS_ADMIN_TOKEN", "aaaaaaaaaaaaaaaa"));
+        GatewayConfig fromFile = onFreePort("admin: {token: password12345678password12345678}\n");
+        for (GatewayConfig config : List.of(fromEnvironment, fromFile)) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> Gateway.start(config, new PrintStream(OutputStream.nullOutputStream())).close());
+            assertTrue(e.getMessage().startsWith("admin.token (MAAS_ADMIN_TOKEN) is too "), e.getMessage());
+            assertTrue(e.getMessage().contains("openssl rand -hex 32"), e.getMessage());
+            assertFalse(e.getMessage().contains(config.admin().token()), "never the token itself");
+        }
+        String strong = "4422168267348e66a46ec8edebad3474";
+        try (Gateway gateway = Gateway.start(onFreePort("{}").withEnvironment(Map.of("MAAS_ADMIN_TOKEN", strong)),
+                new PrintStream(OutputStream.nullOutputStream()))) {
+            assertEquals(strong, gateway.adminToken().reveal());
+        }
+    }
+
+    @Test
     void environmentOverridesTheFileAndTyposAreErrors() throws Exception {
         GatewayConfig config = GatewayConfig.parse(new ByteArrayInputStream(
                 "server: {port: 9000, host: 0.0.0.0}\n".getBytes(StandardCharsets.UTF_8)))
