@@ -39,6 +39,8 @@ import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.server.handler.ContextHandler;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.ContextHandlerCollection;
@@ -226,7 +228,12 @@ public final class Gateway implements AutoCloseable {
                                        Optional<KubernetesCatalog> kubernetes) throws Exception {
         Server server = new Server();
         server.setStopTimeout(10_000);
-        ServerConnector connector = new ServerConnector(server);
+        // no Server: Jetty(12.x) nor X-Powered-By on any answer (nor "Powered by Jetty" on Jetty's own
+        // error pages): a server's name and version tell a scanner which advisories to try
+        HttpConfiguration http = new HttpConfiguration();
+        http.setSendServerVersion(false);
+        http.setSendXPoweredBy(false);
+        ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
         connector.setHost(config.server().host());
         connector.setPort(config.server().port());
         // the JDK's default backlog is 50: a burst of new client connections overflows it, and a

@@ -173,6 +173,45 @@ class GatewayTest {
     }
 
     @Test
+    void noAnswerNamesTheServerOrItsVersion() throws Exception {
+        try (Gateway gateway = Gateway.start(onFreePort("{}"), new PrintStream(OutputStream.nullOutputStream()))) {
+            URI base = gateway.baseUri();
+            String key = gateway.demoKey().orElseThrow().reveal();
+            String chat = "{\"model\":\"demo-echo\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+            Map<String, HttpResponse<String>> answers = new java.util.LinkedHashMap<>();
+            answers.put("governed 200", post(base, key, chat));
+            answers.put("governed 401", post(base, "sk-oai-wrong", chat));
+            answers.put("management 200", http.send(HttpRequest.newBuilder(base.resolve("/maas-api/v1/api-keys"))
+                    .header("Authorization", "Bearer " + gateway.adminToken().reveal()).build(),
+                    HttpResponse.BodyHandlers.ofString()));
+            answers.put("management 401", http.send(HttpRequest.newBuilder(base.resolve("/maas-api/v1/api-keys"))
+                    .build(), HttpResponse.BodyHandlers.ofString()));
+            // Jetty redirects the context's bare path to /healthz/
+            answers.put("healthz redirect", http.send(HttpRequest.newBuilder(base.resolve("/healthz")).build(),
+                    HttpResponse.BodyHandlers.ofString()));
+            answers.put("healthz", http.send(HttpRequest.newBuilder(base.resolve("/healthz/")).build(),
+                    HttpResponse.BodyHandlers.ofString()));
+            assertEquals(List.of(200, 401, 200, 401, 301, 200),
+                    answers.values().stream().map(HttpResponse::statusCode).toList(), answers.keySet().toString());
+            answers.forEach((what, answer) -> {
+                assertTrue(answer.headers().firstValue("server").isEmpty(), what + ": " + answer.headers());
+                assertTrue(answer.headers().firstValue("x-powered-by").isEmpty(), what + ": " + answer.headers());
+            });
+
+            // a request Jetty refuses itself, before any servlet: its own error page names nothing either
+            try (java.net.Socket socket = new java.net.Socket(base.getHost(), base.getPort())) {
+                socket.setSoTimeout(10_000);
+                socket.getOutputStream().write("GET /healthz HTTP/1.1\r\nHost: x\r\nBad header\r\n\r\n"
+                        .getBytes(StandardCharsets.US_ASCII));
+                String raw = new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+                assertTrue(raw.startsWith("HTTP/1.1 400 "), raw);
+                assertFalse(raw.toLowerCase(java.util.Locale.ROOT).contains("\r\nserver:"), raw);
+                assertFalse(raw.toLowerCase(java.util.Locale.ROOT).contains("jetty"), raw);
+            }
+        }
+    }
+
+    @Test
     void environmentOverridesTheFileAndTyposAreErrors() throws Exception {
         GatewayConfig config = GatewayConfig.parse(new ByteArrayInputStream(
                 "server: {port: 9000, host: 0.0.0.0}\n".getBytes(StandardCharsets.UTF_8)))
