@@ -40,6 +40,8 @@ import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.server.handler.ContextHandler;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.ContextHandlerCollection;
@@ -136,7 +138,18 @@ public final class Gateway implements AutoCloseable {
     public static void main(String[] args) throws Exception {
         applyRuntimeDefaults();
         Optional<Path> path = args.length > 0 ? Optional.of(Path.of(args[0])) : Optional.empty();
-        Gateway gateway = start(GatewayConfig.load(path, System.getenv()), System.out);
+        Gateway gateway;
+        try {
+            gateway = start(GatewayConfig.load(path, System.getenv()), System.out);
+        } catch (IllegalArgumentException e) {
+            if (e instanceof NumberFormatException) {
+                throw e; // its message does not name the setting: the stack trace does
+            }
+            // a wrong setting is one line naming it; a stack trace would bury that line
+            System.err.println("maas4j gateway: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             gateway.close();
@@ -148,8 +161,14 @@ public final class Gateway implements AutoCloseable {
     /**
      * Builds the engine and the catalog from {@code config}, starts Jetty, and prints the bootstrap
      * credentials to {@code console} (once: they are not logged).
+     *
+     * @throws IllegalArgumentException if a setting is wrong; a configured admin token that is short
+     *                                  or guessable is refused before anything is opened
      */
     public static Gateway start(GatewayConfig config, PrintStream console) throws Exception {
+        if (config.admin().token() != null) {
+            AdminTokenRule.requireStrong(config.admin().token());
+        }
         Stores store = Stores.open(config.store());
         config.users().forEach((user, groups) -> store.groups().setGroups(user, Set.copyOf(groups)));
         // with a kubernetes section the catalog is Open Data Hub's custom resources; keys and usage stay here
@@ -210,7 +229,12 @@ public final class Gateway implements AutoCloseable {
                                        Optional<KubernetesCatalog> kubernetes) throws Exception {
         Server server = new Server();
         server.setStopTimeout(10_000);
-        ServerConnector connector = new ServerConnector(server);
+        // no Server: Jetty(12.x) nor X-Powered-By on any answer (nor "Powered by Jetty" on Jetty's own
+        // error pages): a server's name and version tell a scanner which advisories to try
+        HttpConfiguration http = new HttpConfiguration();
+        http.setSendServerVersion(false);
+        http.setSendXPoweredBy(false);
+        ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
         connector.setHost(config.server().host());
         connector.setPort(config.server().port());
         // the JDK's default backlog is 50: a burst of new client connections overflows it, and a

@@ -23,13 +23,14 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The default store: an H2 file in the data directory, so keys, catalog and usage survive a restart. */
 class GatewayStoreTest {
+    private static final String ADMIN_TOKEN = "maas-admin-aaba9f03174a23e7e3feca072fd247a99c515189b807f585";
     private final HttpClient http = HttpClient.newHttpClient();
 
     private static GatewayConfig config(Path dataDir) throws Exception {
         String yaml = "demo: {printKey: false}\n";
         return GatewayConfig.parse(new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8)))
                 .withEnvironment(Map.of("MAAS_PORT", "0", "MAAS_DATA_DIR", dataDir.toString(),
-                        "MAAS_ADMIN_TOKEN", "maas-admin-test-token"));
+                        "MAAS_ADMIN_TOKEN", ADMIN_TOKEN));
     }
 
     @Test
@@ -40,7 +41,7 @@ class GatewayStoreTest {
         try (Gateway gateway = Gateway.start(config(dataDir), new PrintStream(OutputStream.nullOutputStream()))) {
             HttpResponse<String> created = http.send(HttpRequest.newBuilder(
                             gateway.baseUri().resolve("/maas-api/v1/api-keys"))
-                    .header("Authorization", "Bearer maas-admin-test-token").header("Content-Type", "application/json")
+                    .header("Authorization", "Bearer " + ADMIN_TOKEN).header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"laptop\"}")).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertEquals(201, created.statusCode(), created.body());

@@ -155,6 +155,63 @@ class GatewayTest {
     }
 
     @Test
+    void aWeakConfiguredAdminTokenStopsTheStartWithOneLineNamingTheSetting() throws Exception {
+        GatewayConfig fromEnvironment = onFreePort("{}").withEnvironment(Map.of("MAAS_ADMIN_TOKEN", "aaaaaaaaaaaaaaaa"));
+        GatewayConfig fromFile = onFreePort("admin: {token: password12345678password12345678}\n");
+        for (GatewayConfig config : List.of(fromEnvironment, fromFile)) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> Gateway.start(config, new PrintStream(OutputStream.nullOutputStream())).close());
+            assertTrue(e.getMessage().startsWith("admin.token (MAAS_ADMIN_TOKEN) is too "), e.getMessage());
+            assertTrue(e.getMessage().contains("openssl rand -hex 32"), e.getMessage());
+            assertFalse(e.getMessage().contains(config.admin().token()), "never the token itself");
+        }
+        String strong = "4422168267348e66a46ec8edebad3474";
+        try (Gateway gateway = Gateway.start(onFreePort("{}").withEnvironment(Map.of("MAAS_ADMIN_TOKEN", strong)),
+                new PrintStream(OutputStream.nullOutputStream()))) {
+            assertEquals(strong, gateway.adminToken().reveal());
+        }
+    }
+
+    @Test
+    void noAnswerNamesTheServerOrItsVersion() throws Exception {
+        try (Gateway gateway = Gateway.start(onFreePort("{}"), new PrintStream(OutputStream.nullOutputStream()))) {
+            URI base = gateway.baseUri();
+            String key = gateway.demoKey().orElseThrow().reveal();
+            String chat = "{\"model\":\"demo-echo\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+            Map<String, HttpResponse<String>> answers = new java.util.LinkedHashMap<>();
+            answers.put("governed 200", post(base, key, chat));
+            answers.put("governed 401", post(base, "sk-oai-wrong", chat));
+            answers.put("management 200", http.send(HttpRequest.newBuilder(base.resolve("/maas-api/v1/api-keys"))
+                    .header("Authorization", "Bearer " + gateway.adminToken().reveal()).build(),
+                    HttpResponse.BodyHandlers.ofString()));
+            answers.put("management 401", http.send(HttpRequest.newBuilder(base.resolve("/maas-api/v1/api-keys"))
+                    .build(), HttpResponse.BodyHandlers.ofString()));
+            // Jetty redirects the context's bare path to /healthz/
+            answers.put("healthz redirect", http.send(HttpRequest.newBuilder(base.resolve("/healthz")).build(),
+                    HttpResponse.BodyHandlers.ofString()));
+            answers.put("healthz", http.send(HttpRequest.newBuilder(base.resolve("/healthz/")).build(),
+                    HttpResponse.BodyHandlers.ofString()));
+            assertEquals(List.of(200, 401, 200, 401, 301, 200),
+                    answers.values().stream().map(HttpResponse::statusCode).toList(), answers.keySet().toString());
+            answers.forEach((what, answer) -> {
+                assertTrue(answer.headers().firstValue("server").isEmpty(), what + ": " + answer.headers());
+                assertTrue(answer.headers().firstValue("x-powered-by").isEmpty(), what + ": " + answer.headers());
+            });
+
+            // a request Jetty refuses itself, before any servlet: its own error page names nothing either
+            try (java.net.Socket socket = new java.net.Socket(base.getHost(), base.getPort())) {
+                socket.setSoTimeout(10_000);
+                socket.getOutputStream().write("GET /healthz HTTP/1.1\r\nHost: x\r\nBad header\r\n\r\n"
+                        .getBytes(StandardCharsets.US_ASCII));
+                String raw = new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+                assertTrue(raw.startsWith("HTTP/1.1 400 "), raw);
+                assertFalse(raw.toLowerCase(java.util.Locale.ROOT).contains("\r\nserver:"), raw);
+                assertFalse(raw.toLowerCase(java.util.Locale.ROOT).contains("jetty"), raw);
+            }
+        }
+    }
+
+    @Test
     void environmentOverridesTheFileAndTyposAreErrors() throws Exception {
         GatewayConfig config = GatewayConfig.parse(new ByteArrayInputStream(
                 "server: {port: 9000, host: 0.0.0.0}\n".getBytes(StandardCharsets.UTF_8)))
