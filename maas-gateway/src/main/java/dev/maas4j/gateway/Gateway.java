@@ -25,6 +25,7 @@ import dev.maas4j.core.FailureMode;
 import dev.maas4j.core.KeyRequest;
 import dev.maas4j.core.MaasEngine;
 import dev.maas4j.core.ReservationStrategy;
+import dev.maas4j.core.usage.MediaEstimates;
 import dev.maas4j.core.InMemoryAuditLog;
 import dev.maas4j.servlet.BearerTokenResolver;
 import dev.maas4j.servlet.Caller;
@@ -201,7 +202,11 @@ public final class Gateway implements AutoCloseable {
                         .toUpperCase(java.util.Locale.ROOT)))
                 .defaultMaxOutputTokens(config.engine().defaultMaxOutputTokens())
                 .expectedOutputTokens(config.engine().expectedOutputTokens())
-                .budgets(budgets(config.budgets()));
+                .budgets(budgets(config.budgets()))
+                .cutRevokedRequests(config.engine().cutRevokedRequests())
+                .usageBoundPromptFactor(config.engine().usageBound().promptFactor())
+                .usageBoundPromptSlack(config.engine().usageBound().promptSlack())
+                .usageBoundCompletionCeiling(config.engine().usageBound().completionCeiling());
         if (config.engine().serverSecret() != null) {
             builder.serverSecret(Secret.of(config.engine().serverSecret()));
         }
@@ -240,13 +245,22 @@ public final class Gateway implements AutoCloseable {
         // the JDK's default backlog is 50: a burst of new client connections overflows it, and a
         // dropped connection attempt costs its client a one-second retransmission
         connector.setAcceptQueueSize(config.server().acceptQueueSize());
+        // what a connection that sends nothing (a declared body that never comes, say) can hold
+        connector.setIdleTimeout(GatewayConfig.duration(config.server().idleTimeout(), "server.idleTimeout").toMillis());
+        if (config.server().maxConnectionsPerAddress() > 0) {
+            connector.addBean(new ConnectionsPerAddress(config.server().maxConnectionsPerAddress()));
+        }
         server.addConnector(connector);
 
         MaasProxyServlet.Builder proxy = MaasProxyServlet.builder()
                 .connectTimeout(GatewayConfig.duration(config.upstream().connectTimeout(), "upstream.connectTimeout"))
                 .responseTimeout(GatewayConfig.duration(config.upstream().responseTimeout(),
                         "upstream.responseTimeout"))
-                .idleTimeout(GatewayConfig.duration(config.upstream().idleTimeout(), "upstream.idleTimeout"));
+                .idleTimeout(GatewayConfig.duration(config.upstream().idleTimeout(), "upstream.idleTimeout"))
+                .identityHeaders(config.upstream().identityHeaders())
+                .maxResponseDuration(GatewayConfig.duration(config.upstream().maxResponseDuration(),
+                        "upstream.maxResponseDuration"))
+                .maxResponseBytes(config.upstream().maxResponseBytes());
         if (config.upstream().http2()) {
             proxy.httpVersion(HttpClient.Version.HTTP_2);
         }
@@ -255,12 +269,19 @@ public final class Gateway implements AutoCloseable {
                 new DemoModelServlet(GatewayConfig.duration(config.demo().tokenDelay(), "demo.tokenDelay"))));
         dispatch.setAsyncSupported(true);
         models.addServlet(dispatch, "/*");
-        // one allowance of failed authentications per client address across both APIs: the model
-        // API's filter is to be given this same instance
+        // one allowance of failed authentications per client address across both APIs
         AuthFailureThrottle authFailures = AuthFailureThrottle.builder()
+                .maxFailures(config.server().maxAuthFailures())
+                .window(GatewayConfig.duration(config.server().authFailureWindow(), "server.authFailureWindow"))
                 .timeSource(engine.timeSource()).meterRegistry(engine.meterRegistry()).build();
+        GatewayConfig.MediaTokens media = config.engine().mediaTokens();
         FilterHolder filter = new FilterHolder(MaasFilter.builder(engine)
                 .maxBodyBytes(config.server().maxBodyBytes())
+                .bodyTimeout(GatewayConfig.duration(config.server().bodyTimeout(), "server.bodyTimeout"))
+                .minBodyBytesPerSecond(config.server().minBodyBytesPerSecond())
+                .maxConcurrentBodiesPerAddress(config.server().maxConcurrentBodiesPerAddress())
+                .mediaEstimates(new MediaEstimates(media.image(), media.audio(), media.file()))
+                .authFailureThrottle(authFailures)
                 .includeUsageInStreams(config.server().includeUsageInStreams())
                 .build());
         filter.setAsyncSupported(true);
@@ -385,6 +406,25 @@ public final class Gateway implements AutoCloseable {
             if (m.price() != null) {
                 model.price(new ModelPrice(new BigDecimal(m.price().prompt()), new BigDecimal(m.price().completion()),
                         m.price().currency()));
+            }
+            Map<String, String> metadata = new java.util.LinkedHashMap<>();
+            if (m.upstreamModel() != null) {
+                metadata.put(ModelRef.UPSTREAM_MODEL, m.upstreamModel());
+            }
+            if (m.maxResponseDuration() != null) {
+                try {
+                    RateLimit.parseWindow(m.maxResponseDuration());
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException("models[" + m.name() + "].maxResponseDuration: "
+                            + e.getMessage(), e);
+                }
+                metadata.put(ModelRef.MAX_RESPONSE_DURATION, m.maxResponseDuration());
+            }
+            if (m.maxResponseBytes() != null) {
+                metadata.put(ModelRef.MAX_RESPONSE_BYTES, Long.toString(m.maxResponseBytes()));
+            }
+            if (!metadata.isEmpty()) {
+                model.metadata(metadata);
             }
             if (m.upstreamCredentialEnv() != null) {
                 String credential = System.getenv(m.upstreamCredentialEnv());

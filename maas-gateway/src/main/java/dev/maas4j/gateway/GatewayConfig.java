@@ -71,9 +71,10 @@ public record GatewayConfig(Server server, Upstream upstream, Engine engine, Adm
 
     /** Fills in the defaults. */
     public GatewayConfig {
-        server = server != null ? server : new Server(null, null, null, null, null);
-        upstream = upstream != null ? upstream : new Upstream(null, null, null, null);
-        engine = engine != null ? engine : new Engine(null, null, null, null, null);
+        server = server != null ? server : new Server(null, null, null, null, null, null, null, null, null, null, null,
+                null);
+        upstream = upstream != null ? upstream : new Upstream(null, null, null, null, null, null, null);
+        engine = engine != null ? engine : new Engine(null, null, null, null, null, null, null, null);
         admin = admin != null ? admin : new Admin(null, null);
         demo = demo != null ? demo : new Demo(null, null, null);
         models = models != null ? List.copyOf(models) : List.of();
@@ -121,13 +122,12 @@ public record GatewayConfig(Server server, Upstream upstream, Engine engine, Adm
 
     /** This configuration with the {@code MAAS_*} environment variables applied. */
     public GatewayConfig withEnvironment(Map<String, String> env) {
-        Server s = new Server(env.getOrDefault("MAAS_HOST", server.host()),
+        Server s = server.with(env.getOrDefault("MAAS_HOST", server.host()),
                 env.containsKey("MAAS_PORT") ? Integer.valueOf(env.get("MAAS_PORT")) : server.port(),
                 env.containsKey("MAAS_MAX_BODY_BYTES") ? Long.valueOf(env.get("MAAS_MAX_BODY_BYTES"))
-                        : server.maxBodyBytes(), server.includeUsageInStreams(), server.acceptQueueSize());
-        Engine e = new Engine(env.getOrDefault("MAAS_RESERVATION_STRATEGY", engine.reservationStrategy()),
-                engine.defaultMaxOutputTokens(), engine.expectedOutputTokens(),
-                env.getOrDefault("MAAS_SERVER_SECRET", engine.serverSecret()), engine.maxKeyLifetime());
+                        : server.maxBodyBytes());
+        Engine e = engine.with(env.getOrDefault("MAAS_RESERVATION_STRATEGY", engine.reservationStrategy()),
+                env.getOrDefault("MAAS_SERVER_SECRET", engine.serverSecret()));
         Admin a = new Admin(env.getOrDefault("MAAS_ADMIN_TOKEN", admin.token()), admin.user());
         Demo d = new Demo(env.containsKey("MAAS_DEMO") ? Boolean.valueOf(env.get("MAAS_DEMO")) : demo.enabled(),
                 demo.tokenDelay(), demo.printKey());
@@ -166,17 +166,32 @@ public record GatewayConfig(Server server, Upstream upstream, Engine engine, Adm
     private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m|h|d)");
 
     /**
-     * @param host                  the address to listen on (default {@code 127.0.0.1})
-     * @param port                  the port (default 8080; 0 picks a free one)
-     * @param maxBodyBytes          the largest request body (default 10 MiB)
-     * @param includeUsageInStreams whether streamed completions are asked for usage (default true)
-     * @param acceptQueueSize       connections waiting to be accepted (default 1024, capped by the
-     *                              kernel's {@code somaxconn}); a full queue drops connection attempts,
-     *                              which clients retry only after a second
+     * @param host                          the address to listen on (default {@code 127.0.0.1})
+     * @param port                          the port (default 8080; 0 picks a free one)
+     * @param maxBodyBytes                  the largest request body (default 10 MiB); larger gets 413
+     * @param includeUsageInStreams         whether streamed completions are asked for usage (default true)
+     * @param acceptQueueSize               connections waiting to be accepted (default 1024, capped by the
+     *                                      kernel's {@code somaxconn}); a full queue drops connection attempts,
+     *                                      which clients retry only after a second
+     * @param idleTimeout                   how long a connection may send nothing before it is closed,
+     *                                      e.g. {@code 30s} (default): also what a client that declared a
+     *                                      body and sends nothing can hold
+     * @param bodyTimeout                   the longest a request body may take to arrive (default {@code 30s}); 408
+     * @param minBodyBytesPerSecond         the slowest average body rate after its first 2 s (default 1024;
+     *                                      0: any); 408
+     * @param maxConcurrentBodiesPerAddress bodies being received at once from one client address (default
+     *                                      32; 0: no bound); 429
+     * @param maxConnectionsPerAddress      connections one client address may hold open (default 512; 0: no
+     *                                      bound); more are closed as they open
+     * @param maxAuthFailures               failed authentications per client address and window before the
+     *                                      address is refused with 429 (default 20)
+     * @param authFailureWindow             that window, e.g. {@code 1m} (default)
      */
     @JsonIgnoreProperties(ignoreUnknown = false)
     public record Server(String host, Integer port, Long maxBodyBytes, Boolean includeUsageInStreams,
-                         Integer acceptQueueSize) {
+                         Integer acceptQueueSize, String idleTimeout, String bodyTimeout, Long minBodyBytesPerSecond,
+                         Integer maxConcurrentBodiesPerAddress, Integer maxConnectionsPerAddress,
+                         Integer maxAuthFailures, String authFailureWindow) {
         /** Fills in the defaults. */
         public Server {
             host = host != null ? host : "127.0.0.1";
@@ -187,23 +202,59 @@ public record GatewayConfig(Server server, Upstream upstream, Engine engine, Adm
             if (acceptQueueSize < 1) {
                 throw new IllegalArgumentException("server.acceptQueueSize must be positive, was " + acceptQueueSize);
             }
+            idleTimeout = idleTimeout != null ? idleTimeout : "30s";
+            bodyTimeout = bodyTimeout != null ? bodyTimeout : "30s";
+            minBodyBytesPerSecond = minBodyBytesPerSecond != null ? minBodyBytesPerSecond : 1024L;
+            maxConcurrentBodiesPerAddress = maxConcurrentBodiesPerAddress != null ? maxConcurrentBodiesPerAddress : 32;
+            maxConnectionsPerAddress = maxConnectionsPerAddress != null ? maxConnectionsPerAddress : 512;
+            maxAuthFailures = maxAuthFailures != null ? maxAuthFailures : 20;
+            authFailureWindow = authFailureWindow != null ? authFailureWindow : "1m";
+            notNegative(minBodyBytesPerSecond, "server.minBodyBytesPerSecond");
+            notNegative(maxConcurrentBodiesPerAddress, "server.maxConcurrentBodiesPerAddress");
+            notNegative(maxConnectionsPerAddress, "server.maxConnectionsPerAddress");
+            if (maxAuthFailures < 1) {
+                throw new IllegalArgumentException("server.maxAuthFailures must be positive, was " + maxAuthFailures);
+            }
+        }
+
+        /** The defaults with another host, port and body limit (the environment overrides). */
+        Server with(String newHost, Integer newPort, Long newMaxBodyBytes) {
+            return new Server(newHost, newPort, newMaxBodyBytes, includeUsageInStreams, acceptQueueSize, idleTimeout,
+                    bodyTimeout, minBodyBytesPerSecond, maxConcurrentBodiesPerAddress, maxConnectionsPerAddress,
+                    maxAuthFailures, authFailureWindow);
+        }
+    }
+
+    private static void notNegative(long value, String setting) {
+        if (value < 0) {
+            throw new IllegalArgumentException(setting + " must not be negative, was " + value);
         }
     }
 
     /**
-     * @param connectTimeout  e.g. {@code 5s} (default)
-     * @param responseTimeout time to the response headers, e.g. {@code 10m} (default)
-     * @param idleTimeout     longest silence of a started response, e.g. {@code 5m} (default); {@code 0s}: none
-     * @param http2           speak h2c / h2 to upstreams (default false: HTTP/1.1)
+     * @param connectTimeout      e.g. {@code 5s} (default)
+     * @param responseTimeout     time to the response headers, e.g. {@code 10m} (default)
+     * @param idleTimeout         longest silence of a started response, e.g. {@code 5m} (default); {@code 0s}: none
+     * @param http2               speak h2c / h2 to upstreams (default false: HTTP/1.1)
+     * @param identityHeaders     send the verified caller upstream in {@code X-MaaS-Username}, {@code X-MaaS-Group},
+     *                            {@code X-MaaS-Key-Id}, {@code X-MaaS-Subscription} (default false)
+     * @param maxResponseDuration longest response once started, e.g. {@code 30m} (default); {@code 0s}: none;
+     *                            a model's {@code maxResponseDuration} overrides it
+     * @param maxResponseBytes    largest response body (default 256 MiB; 0: none); a model's own overrides it
      */
     @JsonIgnoreProperties(ignoreUnknown = false)
-    public record Upstream(String connectTimeout, String responseTimeout, String idleTimeout, Boolean http2) {
+    public record Upstream(String connectTimeout, String responseTimeout, String idleTimeout, Boolean http2,
+                           Boolean identityHeaders, String maxResponseDuration, Long maxResponseBytes) {
         /** Fills in the defaults. */
         public Upstream {
             connectTimeout = connectTimeout != null ? connectTimeout : "5s";
             responseTimeout = responseTimeout != null ? responseTimeout : "10m";
             idleTimeout = idleTimeout != null ? idleTimeout : "5m";
             http2 = http2 != null && http2;
+            identityHeaders = identityHeaders != null && identityHeaders;
+            maxResponseDuration = maxResponseDuration != null ? maxResponseDuration : "30m";
+            maxResponseBytes = maxResponseBytes != null ? maxResponseBytes : 256L << 20;
+            notNegative(maxResponseBytes, "upstream.maxResponseBytes");
         }
     }
 
@@ -213,15 +264,28 @@ public record GatewayConfig(Server server, Upstream upstream, Engine engine, Adm
      * @param expectedOutputTokens   completion tokens reserved by {@code EXPECTED} (default 512)
      * @param serverSecret           HMAC secret for key hashes (optional; set it for a durable store)
      * @param maxKeyLifetime         the longest life of a key, e.g. {@code 90d} (optional)
+     * @param cutRevokedRequests     whether a revoked key's requests in flight are cut (default true)
+     * @param mediaTokens            tokens reserved per image, audio clip and file in a prompt
+     * @param usageBound             how far reported usage is believed before it is clamped
      */
     @JsonIgnoreProperties(ignoreUnknown = false)
     public record Engine(String reservationStrategy, Long defaultMaxOutputTokens, Long expectedOutputTokens,
-                         String serverSecret, String maxKeyLifetime) {
+                         String serverSecret, String maxKeyLifetime, Boolean cutRevokedRequests,
+                         MediaTokens mediaTokens, UsageBound usageBound) {
         /** Fills in the defaults. */
         public Engine {
             reservationStrategy = reservationStrategy != null ? reservationStrategy : "EXPECTED";
             defaultMaxOutputTokens = defaultMaxOutputTokens != null ? defaultMaxOutputTokens : 4096L;
             expectedOutputTokens = expectedOutputTokens != null ? expectedOutputTokens : 512L;
+            cutRevokedRequests = cutRevokedRequests == null || cutRevokedRequests;
+            mediaTokens = mediaTokens != null ? mediaTokens : new MediaTokens(null, null, null);
+            usageBound = usageBound != null ? usageBound : new UsageBound(null, null, null);
+        }
+
+        /** These settings with another strategy and server secret (the environment overrides). */
+        Engine with(String strategy, String secret) {
+            return new Engine(strategy, defaultMaxOutputTokens, expectedOutputTokens, secret, maxKeyLifetime,
+                    cutRevokedRequests, mediaTokens, usageBound);
         }
 
         @Override
@@ -229,7 +293,45 @@ public record GatewayConfig(Server server, Upstream upstream, Engine engine, Adm
             return "Engine[reservationStrategy=" + reservationStrategy + ", defaultMaxOutputTokens="
                     + defaultMaxOutputTokens + ", expectedOutputTokens=" + expectedOutputTokens
                     + ", serverSecret=" + (serverSecret == null ? "none" : "[redacted]") + ", maxKeyLifetime="
-                    + maxKeyLifetime + "]";
+                    + maxKeyLifetime + ", cutRevokedRequests=" + cutRevokedRequests + ", mediaTokens=" + mediaTokens
+                    + ", usageBound=" + usageBound + "]";
+        }
+    }
+
+    /**
+     * Tokens reserved for each media part of a prompt before the model reports the real count
+     * (defaults: {@code dev.maas4j.core.usage.MediaEstimates#DEFAULTS}).
+     *
+     * @param image per image
+     * @param audio per audio clip
+     * @param file  per file (PDF, document)
+     */
+    @JsonIgnoreProperties(ignoreUnknown = false)
+    public record MediaTokens(Long image, Long audio, Long file) {
+        /** Fills in the defaults. */
+        public MediaTokens {
+            image = image != null ? image : dev.maas4j.core.usage.MediaEstimates.DEFAULTS.imageTokens();
+            audio = audio != null ? audio : dev.maas4j.core.usage.MediaEstimates.DEFAULTS.audioTokens();
+            file = file != null ? file : dev.maas4j.core.usage.MediaEstimates.DEFAULTS.fileTokens();
+        }
+    }
+
+    /**
+     * Reported usage beyond prompt estimate x {@code promptFactor} + {@code promptSlack}, or beyond
+     * {@code max_tokens} (else {@code completionCeiling}) per choice, is charged at that bound and
+     * flagged as an anomaly.
+     *
+     * @param promptFactor      default 4
+     * @param promptSlack       default 4096
+     * @param completionCeiling default 1,000,000
+     */
+    @JsonIgnoreProperties(ignoreUnknown = false)
+    public record UsageBound(Long promptFactor, Long promptSlack, Long completionCeiling) {
+        /** Fills in the defaults. */
+        public UsageBound {
+            promptFactor = promptFactor != null ? promptFactor : 4L;
+            promptSlack = promptSlack != null ? promptSlack : 4096L;
+            completionCeiling = completionCeiling != null ? completionCeiling : 1_000_000L;
         }
     }
 
@@ -274,10 +376,15 @@ public record GatewayConfig(Server server, Upstream upstream, Engine engine, Adm
      * @param upstreamCredentialEnv the environment variable holding the upstream's API key (optional)
      * @param enabled               default true
      * @param price                 the price per million tokens (optional)
+     * @param upstreamModel         the name the upstream serves the model under, when it differs (optional):
+     *                              requests may name either, the upstream always gets this one
+     * @param maxResponseDuration   this model's longest response, e.g. {@code 2h} (optional: {@code upstream}'s)
+     * @param maxResponseBytes      this model's largest response body (optional: {@code upstream}'s)
      */
     @JsonIgnoreProperties(ignoreUnknown = false)
     public record Model(String name, String namespace, String displayName, List<String> endpoints,
-                        String upstreamCredentialEnv, Boolean enabled, Price price) {
+                        String upstreamCredentialEnv, Boolean enabled, Price price, String upstreamModel,
+                        String maxResponseDuration, Long maxResponseBytes) {
         /** Validates and fills in the defaults. */
         public Model {
             Objects.requireNonNull(name, "models[].name is required");

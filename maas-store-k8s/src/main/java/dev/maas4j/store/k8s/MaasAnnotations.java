@@ -62,6 +62,14 @@ public final class MaasAnnotations {
     /** (MaaSModelRef) {@code "false"} disables the model without deleting it; default {@code "true"}. */
     public static final String ENABLED = PREFIX + "enabled";
 
+    /**
+     * (MaaSModelRef) The longest a response of the model may run once started, in the CRD's
+     * duration syntax ({@code 90s}, {@code 30m}, {@code 2h}); the gateway's default otherwise.
+     */
+    public static final String MAX_RESPONSE_DURATION = PREFIX + "max-response-duration";
+    /** (MaaSModelRef) The largest response body of the model, in bytes; the gateway's default otherwise. */
+    public static final String MAX_RESPONSE_BYTES = PREFIX + "max-response-bytes";
+
     /** (MaaSSubscription) Money the subscription's users may spend together per period, a positive decimal. */
     public static final String BUDGET = PREFIX + "budget";
     /** (MaaSSubscription) The budget's period: {@code day}, {@code week} or {@code month} (default). */

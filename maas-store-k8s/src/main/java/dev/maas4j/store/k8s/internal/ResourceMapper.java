@@ -175,8 +175,10 @@ public final class ResourceMapper {
         putIfPresent(metadata, "description", annotations.get(MaasAnnotations.DESCRIPTION));
         if (status != null) {
             putIfPresent(metadata, "phase", status.phase());
-            putIfPresent(metadata, "resolvedModelAlias", status.resolvedModelAlias());
+            putIfPresent(metadata, ModelRef.UPSTREAM_MODEL, status.resolvedModelAlias());
         }
+        putIfPresent(metadata, ModelRef.MAX_RESPONSE_DURATION, annotations.get(MaasAnnotations.MAX_RESPONSE_DURATION));
+        putIfPresent(metadata, ModelRef.MAX_RESPONSE_BYTES, annotations.get(MaasAnnotations.MAX_RESPONSE_BYTES));
         model.metadata(metadata);
         return Outcome.accepted(model.build());
     }
