@@ -60,26 +60,52 @@ import java.util.Optional;
  * proxy.addMapping("/v1/*");
  * }</pre>
  *
- * <p>Per request it:
+ * <p>Per request, in this order, it:
  * <ul>
+ *   <li>refuses a path that is not in normal form (dot segments, {@code //}, backslashes, {@code ;},
+ *       escaped {@code . / \ ; %}) with 400 {@code invalid_path}: the part after {@code /v1} is
+ *       appended to a model's base URL, and an upstream that normalizes it would be reached outside it;</li>
+ *   <li>refuses a client-sent header of the gateway's namespace ({@code X-MaaS-*} but
+ *       {@code X-MaaS-Subscription}) with 403 {@code forbidden_header};</li>
+ *   <li>answers {@code GET .../v1/models} and {@code GET .../v1/models/{id}} itself with the models
+ *       the calling key may use, unless {@link Builder#serveModelList} is off;</li>
  *   <li>reads the key from {@code Authorization: Bearer}, {@code x-api-key} or HTTP Basic (the key as
- *       the password) and hides those headers from everything downstream;</li>
- *   <li>reads the body once, up to {@link Builder#maxBodyBytes} (413 above), and passes it on
- *       unchanged, except that streamed chat and text completions get
- *       {@code stream_options.include_usage} when {@link Builder#includeUsageInStreams} is on;</li>
- *   <li>finds the model in the body's {@code model} or the route {@code /<namespace>/<model>/v1/...},
- *       honours {@code X-MaaS-Subscription} (checked against eligibility), and answers denials as
- *       OpenAI JSON errors (400, 401, 403, 404, 413, 429 with {@code Retry-After}, 503);</li>
+ *       the password) and checks it <em>from the headers alone</em>: a missing, unknown, revoked or
+ *       expired key is refused (401) before a byte of the body is read, and an address that failed
+ *       too often is refused (429 {@code too_many_authentication_failures}) before its key is even
+ *       looked at ({@link Builder#authFailureThrottle});</li>
+ *   <li>refuses a token endpoint's body that is not JSON in UTF-8 with 415 {@code unsupported_media_type};</li>
+ *   <li>reads the body once, within {@link Builder#maxBodyBytes} (413, after reading a body of up to
+ *       twice the limit to its end, so that its client reads the answer), {@link Builder#bodyTimeout}
+ *       and {@link Builder#minBodyBytesPerSecond} (408), and
+ *       {@link Builder#maxConcurrentBodiesPerAddress} (429); memory grows with the bytes that arrive,
+ *       never with the length declared;</li>
+ *   <li>finds the model in the route {@code /<namespace>/<model>/v1/...} or the body's {@code model}
+ *       (a JSON body, or a {@code multipart/form-data} form), refusing two different ones with 400
+ *       {@code model_mismatch}; honours {@code X-MaaS-Subscription} (checked against eligibility);
+ *       and answers denials as OpenAI JSON errors (400, 401, 403, 404, 413, 429 with
+ *       {@code Retry-After}, 503);</li>
  *   <li>sets the {@code x-ratelimit-*} headers of the limits that applied;</li>
+ *   <li>passes the body on naming the authorized model as its upstream serves it
+ *       ({@link dev.maas4j.api.ModelRef#upstreamModel()}), with {@code stream_options.include_usage}
+ *       added to streamed chat and text completions when {@link Builder#includeUsageInStreams} is
+ *       on, and hides the client's credentials (headers, and query parameters that carry one) from
+ *       everything downstream;</li>
  *   <li>exposes the admitted {@link Lease} and {@link Grant} as the request attributes
  *       {@link #LEASE_ATTRIBUTE} and {@link #GRANT_ATTRIBUTE};</li>
  *   <li>observes the response as it passes (server-sent events are flushed chunk by chunk, nothing is
  *       held back) and settles the lease exactly once: reported usage; an estimate, flagged, when
  *       the client disconnects or the upstream reports none; nothing when the upstream fails before
  *       any output;</li>
- *   <li>answers {@code GET .../v1/models} and {@code GET .../v1/models/{id}} itself with the models
- *       the calling key may use, unless {@link Builder#serveModelList} is off.</li>
+ *   <li>cuts the response if the key is revoked meanwhile: the proxy ends a stream with an SSE
+ *       {@code revoked_api_key} event; a host's own servlet's next write gets that event and then an
+ *       {@code IOException}, after which the filter ends the response cleanly.</li>
  * </ul>
+ *
+ * <p>Client addresses are the container's {@code getRemoteAddr()}: behind a proxy, configure the
+ * container to take the client's address from it. On Tomcat, set the connector's
+ * {@code connectionTimeout} to bound how long Tomcat itself reads (swallows) what remains of a body
+ * the filter refused before it closes the connection.
  *
  * <p><b>Async servlets</b> are supported: settlement waits for the async cycle to complete, fail or
  * time out. An async servlet must write to the response object it was given (start async with
