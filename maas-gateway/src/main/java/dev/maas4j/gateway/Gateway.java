@@ -75,6 +75,7 @@ import java.util.concurrent.CountDownLatch;
  *
  * <pre>{@code
  * java -jar maas-gateway.jar [config.yaml]        # or MAAS_CONFIG=config.yaml, MAAS_PORT=8080
+ * MAAS_LOG_LEVEL=info,org.eclipse.jetty=debug java -jar maas-gateway.jar   # logs: standard error, no credentials
  *
  * try (Gateway gateway = Gateway.start(GatewayConfig.load(Optional.empty(), System.getenv()), System.out)) {
  *     URI base = gateway.baseUri();                  // http://127.0.0.1:8080
