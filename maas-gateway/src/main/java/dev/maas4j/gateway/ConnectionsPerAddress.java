@@ -1,12 +1,11 @@
 package dev.maas4j.gateway;
 
+import dev.maas4j.servlet.internal.AddressCounts;
 import org.eclipse.jetty.io.Connection;
 import org.eclipse.jetty.io.EndPoint;
 
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.BiFunction;
 
 /**
  * Bounds the connections one client address holds open on a connector: a connection beyond the
@@ -19,12 +18,8 @@ import java.util.function.BiFunction;
  * address with no open connection has no entry.
  */
 final class ConnectionsPerAddress implements Connection.Listener {
-    private static final BiFunction<String, Integer, Integer> INCREMENT = (address, n) -> n == null ? 1 : n + 1;
-    private static final BiFunction<String, Integer, Integer> DECREMENT = (address, n) -> n == null || n <= 1 ? null
-            : n - 1;
-
     private final int limit;
-    private final ConcurrentHashMap<String, Integer> open = new ConcurrentHashMap<>();
+    private final AddressCounts open = new AddressCounts();
 
     /** @param limit the most connections one address may hold open */
     ConnectionsPerAddress(int limit) {
@@ -37,7 +32,8 @@ final class ConnectionsPerAddress implements Connection.Listener {
     @Override
     public void onOpened(Connection connection) {
         String address = address(connection.getEndPoint());
-        if (address != null && open.compute(address, INCREMENT) > limit) {
+        // every opened connection is counted, and every closed one given back, refused ones too
+        if (address != null && open.acquire(address) > limit) {
             connection.getEndPoint().close();
         }
     }
@@ -46,14 +42,13 @@ final class ConnectionsPerAddress implements Connection.Listener {
     public void onClosed(Connection connection) {
         String address = address(connection.getEndPoint());
         if (address != null) {
-            open.compute(address, DECREMENT);
+            open.release(address);
         }
     }
 
     /** Connections open from {@code address} (for tests). */
     int openFrom(String address) {
-        Integer n = open.get(address);
-        return n == null ? 0 : n;
+        return open.held(address);
     }
 
     private static String address(EndPoint endPoint) {

@@ -7,8 +7,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.BiFunction;
 
 /**
  * Reads request bodies within bounds, on the calling (servlet) thread: at most {@code maxBytes};
@@ -26,16 +24,13 @@ public final class BodyReader {
     private static final long GRACE_NANOS = Duration.ofSeconds(2).toNanos();
     private static final int FIRST_BUFFER = 16 * 1024;
     private static final int DRAIN_BUFFER = 64 * 1024;
-    private static final BiFunction<String, Integer, Integer> INCREMENT = (address, n) -> n == null ? 1 : n + 1;
-    private static final BiFunction<String, Integer, Integer> DECREMENT = (address, n) -> n == null || n <= 1 ? null
-            : n - 1;
 
     private final long maxBytes;
     private final long deadlineNanos;
     private final long minBytesPerSecond;
     private final int maxConcurrentPerAddress;
     private final TimeSource clock;
-    private final ConcurrentHashMap<String, Integer> readsByAddress = new ConcurrentHashMap<>();
+    private final AddressCounts readsByAddress = new AddressCounts();
 
     /**
      * @param maxBytes                the longest body accepted
@@ -92,12 +87,9 @@ public final class BodyReader {
             return new Body(new byte[0]);
         }
         String address = request.getRemoteAddr();
-        if (maxConcurrentPerAddress > 0 && address != null) {
-            Integer reads = readsByAddress.compute(address, INCREMENT);
-            if (reads > maxConcurrentPerAddress) {
-                readsByAddress.compute(address, DECREMENT);
-                return new Busy(maxConcurrentPerAddress);
-            }
+        if (maxConcurrentPerAddress > 0 && address != null
+                && !readsByAddress.tryAcquire(address, maxConcurrentPerAddress)) {
+            return new Busy(maxConcurrentPerAddress);
         }
         try {
             return readBounded(request.getInputStream(), declared);
@@ -105,7 +97,7 @@ public final class BodyReader {
             return new Failed(e);
         } finally {
             if (maxConcurrentPerAddress > 0 && address != null) {
-                readsByAddress.compute(address, DECREMENT);
+                readsByAddress.release(address);
             }
         }
     }
@@ -180,7 +172,6 @@ public final class BodyReader {
 
     /** Body reads in progress from {@code address} (for tests and metrics). */
     public int readsInProgress(String address) {
-        Integer n = readsByAddress.get(address);
-        return n == null ? 0 : n;
+        return readsByAddress.held(address);
     }
 }
