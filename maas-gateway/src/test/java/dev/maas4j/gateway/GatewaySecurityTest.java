@@ -11,7 +11,6 @@ import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -62,23 +61,53 @@ class GatewaySecurityTest {
     @Test
     void oneAddressHoldsNoMoreThanItsConnections() throws Exception {
         try (Gateway gateway = start("server: {maxConnectionsPerAddress: 3}")) {
-            List<Socket> held = new ArrayList<>();
+            List<Socket> four = new ArrayList<>();
             try {
-                for (int i = 0; i < 3; i++) {
-                    held.add(connect(gateway.baseUri(), "127.0.0.1"));
+                for (int i = 0; i < 4; i++) {
+                    four.add(connect(gateway.baseUri(), "127.0.0.1"));
                 }
-                try (Socket fourth = connect(gateway.baseUri(), "127.0.0.1")) {
-                    assertTrue(closedWithoutAnswer(fourth), "the fourth connection from the address is closed");
+                // Jetty opens connections on several selector threads: whichever opens last is closed
+                int served = 0;
+                for (Socket socket : four) {
+                    if (servedHealthz(socket)) {
+                        served++;
+                    }
                 }
+                assertEquals(3, served, "three of the four connections from the address are served");
                 try (Socket other = connect(gateway.baseUri(), "127.0.0.2")) {
-                    assertEquals(200, healthz(other), "another address is served");
+                    assertTrue(servedHealthz(other), "another address is served");
                 }
-                assertEquals(200, healthz(held.get(0)), "the address's first connections still work");
             } finally {
-                for (Socket socket : held) {
+                for (Socket socket : four) {
                     socket.close();
                 }
             }
+            // every connection is given back, the refused one too: the address may hold three again
+            // (a bounded wait for the server to see the closes)
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            int served = 0;
+            while (served < 3 && System.nanoTime() < deadline) {
+                List<Socket> again = new ArrayList<>();
+                try {
+                    for (int i = 0; i < 3; i++) {
+                        again.add(connect(gateway.baseUri(), "127.0.0.1"));
+                    }
+                    served = 0;
+                    for (Socket socket : again) {
+                        if (servedHealthz(socket)) {
+                            served++;
+                        }
+                    }
+                } finally {
+                    for (Socket socket : again) {
+                        socket.close();
+                    }
+                }
+                if (served < 3) {
+                    Thread.sleep(20);
+                }
+            }
+            assertEquals(3, served, "the address holds three connections again once its others closed");
         }
     }
 
@@ -114,16 +143,12 @@ class GatewaySecurityTest {
         return socket;
     }
 
-    /** Whether the server closes the connection (end of stream or reset) before answering a request. */
-    private static boolean closedWithoutAnswer(Socket socket) throws IOException {
+    /** Whether a {@code GET /healthz/} on the connection is answered 200 (not closed, nor reset). */
+    private static boolean servedHealthz(Socket socket) {
         try {
-            socket.getOutputStream().write("GET /healthz/ HTTP/1.1\r\nHost: localhost\r\n\r\n"
-                    .getBytes(StandardCharsets.ISO_8859_1));
-            return socket.getInputStream().read() < 0;
-        } catch (SocketTimeoutException e) {
+            return healthz(socket) == 200;
+        } catch (IOException | RuntimeException e) {
             return false;
-        } catch (IOException e) {
-            return true;
         }
     }
 

@@ -9,6 +9,7 @@ import dev.maas4j.api.Grant;
 import dev.maas4j.api.Identity;
 import dev.maas4j.api.ModelRef;
 import dev.maas4j.api.RequestIds;
+import dev.maas4j.api.TokenUsage;
 import dev.maas4j.core.AuthFailureThrottle;
 import dev.maas4j.core.Authentication;
 import dev.maas4j.core.Lease;
@@ -257,8 +258,16 @@ public final class MaasFilter implements Filter {
         RateLimitHeaders.apply(response, lease.admission().rateLimits());
         // the model that was authorized is the model the upstream gets, whatever the route or body said
         Grant grant = lease.admission().grant().orElseThrow();
-        body = facts.forwardedBody(body, contentType, grant.model().upstreamModel(), includeUsageInStreams
-                && (endpoint == EndpointKind.CHAT_COMPLETIONS || endpoint == EndpointKind.COMPLETIONS));
+        try {
+            body = facts.forwardedBody(body, contentType, grant.model().upstreamModel(), includeUsageInStreams
+                    && (endpoint == EndpointKind.CHAT_COMPLETIONS || endpoint == EndpointKind.COMPLETIONS));
+        } catch (IllegalArgumentException e) {
+            // a body that must change but cannot (JSON in UTF-16, say): refused, and nothing is charged
+            lease.complete(TokenUsage.NONE, 400);
+            ErrorResponses.write(response, 400, "We could not prepare the body of your request: " + e.getMessage(),
+                    "invalid_request_error", "invalid_json");
+            return;
+        }
         Exchange exchange = new Exchange(lease, endpoint, facts.promptTokensEstimate(), response, route);
         exchange.watchRevocation();
         request.setAttribute(Exchange.ATTRIBUTE, exchange);

@@ -150,6 +150,18 @@ abstract class SecurityContractTest extends GovernedHttpTest {
     }
 
     @Test
+    void aBodyThatMustNameTheModelButIsNotUtf8Is400AndChargedNothing() throws Exception {
+        byte[] utf16 = "{\"messages\":[]}".getBytes(StandardCharsets.UTF_16BE);
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(base.resolve(
+                        "/default/granite/v1/chat/completions")).header("Authorization", bearer(alice))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofByteArray(utf16))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertError(response, 400, "invalid_request_error", "invalid_json");
+        assertTrue(upstream.received.isEmpty());
+        assertEquals(0, single(alice).totalTokens());
+    }
+
+    @Test
     void aFormNamesTheAuthorizedModelToo() throws Exception {
         String boundary = "----maas4jTestBoundary";
         String audio = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.wav\"\r\n"

@@ -110,12 +110,13 @@ public final class SlowBodyFlood {
         MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
         long end = System.nanoTime() + length.toNanos();
         long next = System.nanoTime();
-        while (next < end) {
+        // bounded by the wall clock: under a working attack a request may take up to its timeout
+        while (System.nanoTime() < end) {
             long wait = next - System.nanoTime();
             if (wait > 0) {
                 Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
             }
-            next += 1_000_000_000L;
+            next = Math.max(next + 1_000_000_000L, System.nanoTime());
             result.sent++;
             long started = System.nanoTime();
             try {
@@ -151,8 +152,9 @@ public final class SlowBodyFlood {
     private static int request(InetSocketAddress target, String key) throws IOException {
         try (Socket socket = new Socket()) {
             socket.bind(new InetSocketAddress("127.0.0.2", 0));
-            socket.connect(target, 5_000);
-            socket.setSoTimeout(30_000);
+            socket.connect(target, 10_000);
+            // an answer that takes longer than this counts as a failure
+            socket.setSoTimeout(10_000);
             socket.setTcpNoDelay(true);
             byte[] head = ("POST /v1/chat/completions HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer " + key
                     + "\r\nContent-Type: application/json\r\nConnection: close\r\nContent-Length: " + CHAT.length
