@@ -93,10 +93,10 @@ public final class Lease implements AutoCloseable, PendingUsage {
             }
         };
         revocationHook = hook;
-        keyEntry.watchRevocation(hook);
+        engine.revocations().watch(keyEntry.key().id(), hook);
         if (settled != 0) {
             // settled meanwhile: the settling thread may have missed the hook
-            keyEntry.unwatchRevocation(hook);
+            engine.revocations().unwatch(keyEntry.key().id(), hook);
         }
     }
 
@@ -142,7 +142,7 @@ public final class Lease implements AutoCloseable, PendingUsage {
         }
         Runnable hook = revocationHook;
         if (hook != null) {
-            keyEntry.unwatchRevocation(hook);
+            engine.revocations().unwatch(keyEntry.key().id(), hook);
         }
         engine.settle(this, outcome, httpStatus, usage);
         return true;

@@ -36,6 +36,7 @@ import dev.maas4j.core.internal.LocalLimitBackend;
 import dev.maas4j.core.internal.Plan;
 import dev.maas4j.core.internal.RateLimitedLog;
 import dev.maas4j.core.internal.Reservation;
+import dev.maas4j.core.internal.RevocationWatch;
 import dev.maas4j.core.internal.SaturatingMath;
 import dev.maas4j.core.internal.UsageRecorder;
 import dev.maas4j.core.usage.RequestInfo;
@@ -112,6 +113,7 @@ public final class MaasEngine implements AutoCloseable {
     private final AtomicLong catalogVersion = new AtomicLong();
     private final Object catalogLock = new Object();
     private final boolean cutRevokedRequests;
+    private final RevocationWatch revocations = new RevocationWatch();
     /** {@code maas.auth.failures{api="model"}} by reason: the model API's 401s. */
     private final EnumMap<DenialReason, Counter> authFailures = new EnumMap<>(DenialReason.class);
     private final long usageBoundPromptFactor;
@@ -251,13 +253,10 @@ public final class MaasEngine implements AutoCloseable {
      * @return {@code true} if the key existed and was active
      */
     public boolean revokeKey(String keyId) {
-        KeyEntry cached = keys.getIfPresent(keyId);
         boolean revoked = keyStore.revoke(keyId, time.now());
         invalidateKey(keyId);
-        if (cached != null) {
-            // the requests in flight under this key are told at once
-            runRevocationHooks(cached);
-        }
+        // the requests in flight under this key are told at once
+        runRevocationHooks(keyId);
         return revoked;
     }
 
@@ -266,9 +265,14 @@ public final class MaasEngine implements AutoCloseable {
         return cutRevokedRequests;
     }
 
-    private void runRevocationHooks(KeyEntry entry) {
+    /** The requests in flight that watch for the revocation of their key. */
+    RevocationWatch revocations() {
+        return revocations;
+    }
+
+    private void runRevocationHooks(String keyId) {
         try {
-            entry.runRevocationHooks();
+            revocations.revoked(keyId);
         } catch (RuntimeException e) {
             log.warn("cutting the requests of a revoked key failed: {}", e.toString());
         }
@@ -279,9 +283,8 @@ public final class MaasEngine implements AutoCloseable {
      * revoked (or deleted, or expired), off the notifying thread, and tell them.
      */
     private void keyChangedInStore(String keyId) {
-        KeyEntry cached = keys.getIfPresent(keyId);
         invalidateKey(keyId);
-        if (cached == null || !cached.watched() || closed) {
+        if (!revocations.watched(keyId) || closed) {
             return;
         }
         scheduler.execute(() -> {
@@ -289,7 +292,7 @@ public final class MaasEngine implements AutoCloseable {
                 Optional<ApiKey> stored = keyStore.findById(keyId);
                 if (stored.isEmpty() || stored.get().revokedAt().isPresent()
                         || stored.get().expiresAt().map(t -> !t.isAfter(time.now())).orElse(false)) {
-                    runRevocationHooks(cached);
+                    runRevocationHooks(keyId);
                 }
             } catch (RuntimeException e) {
                 log.warn("could not check a changed key for revocation: {}", e.getMessage());

@@ -134,6 +134,18 @@ abstract class CutContractTest extends GovernedHttpTest {
     }
 
     @Test
+    void aStreamOutlivingItsKeysCacheEntryIsStillCut() throws Exception {
+        // the key's cache entry goes (it expires every minute or so) while the stream runs on
+        List<String> events = events(base, "granite", () -> {
+            engine.invalidateKey(alice.key().id());
+            engine.revokeKey(alice.key().id());
+        });
+
+        assertEndsWithError(events, "revoked_api_key");
+        upstream.release("first");
+    }
+
+    @Test
     void cuttingCanBeTurnedOff() throws Exception {
         engine.close();
         startEngine(false);

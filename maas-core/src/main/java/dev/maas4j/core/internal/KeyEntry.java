@@ -3,7 +3,6 @@ package dev.maas4j.core.internal;
 import dev.maas4j.api.ApiKey;
 import dev.maas4j.api.TimeSource;
 
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -21,8 +20,6 @@ public final class KeyEntry {
     private final ConcurrentHashMap<String, Plan> plans = new ConcurrentHashMap<>();
     private volatile long lastUsedNanos;
     private volatile boolean lastUsedDirty;
-    /** What to run for the requests in flight under this entry if the key is revoked; made on first use. */
-    private volatile Set<Runnable> onRevocation;
 
     /** An entry for a key loaded from the store. */
     public KeyEntry(ApiKey key) {
@@ -63,48 +60,6 @@ public final class KeyEntry {
             plans.clear();
         }
         plans.put(planKey, plan);
-    }
-
-    /** Registers what to run if the key is revoked while a request is in flight. */
-    public void watchRevocation(Runnable hook) {
-        Set<Runnable> hooks = onRevocation;
-        if (hooks == null) {
-            synchronized (this) {
-                hooks = onRevocation;
-                if (hooks == null) {
-                    hooks = ConcurrentHashMap.newKeySet();
-                    onRevocation = hooks;
-                }
-            }
-        }
-        hooks.add(hook);
-    }
-
-    /** Forgets a hook of {@link #watchRevocation}: its request ended. */
-    public void unwatchRevocation(Runnable hook) {
-        Set<Runnable> hooks = onRevocation;
-        if (hooks != null) {
-            hooks.remove(hook);
-        }
-    }
-
-    /** Whether requests in flight under this entry watch for revocation. */
-    public boolean watched() {
-        Set<Runnable> hooks = onRevocation;
-        return hooks != null && !hooks.isEmpty();
-    }
-
-    /** Runs (once each) the hooks of the requests in flight: the key was revoked. */
-    public void runRevocationHooks() {
-        Set<Runnable> hooks = onRevocation;
-        if (hooks == null) {
-            return;
-        }
-        for (Runnable hook : hooks) {
-            if (hooks.remove(hook)) {
-                hook.run();
-            }
-        }
     }
 
     /** Notes a successful use. */
