@@ -13,7 +13,6 @@ import org.junit.jupiter.api.Test;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -133,45 +132,18 @@ class GuessedKeyTest {
     }
 
     @Test
-    void refusingAnUnknownIdTakesAsLongAsRefusingAKnownIdWithAWrongSecret() {
+    void anUnknownIdAndAWrongSecretAreRefusedAlike() {
+        // that the two also take the same time is measured by AuthFailureBenchmark, not here
         try (EngineFixture f = new EngineFixture()) {
             String key = f.key("alice");
             char last = key.charAt(key.length() - 1);
             String wrongSecret = key.substring(0, key.length() - 1) + (last == 'a' ? 'b' : 'a');
             String unknownId = "sk-oai-" + "Z".repeat(22) + key.substring(key.indexOf('_'));
-            assertEquals(DenialReason.INVALID_KEY, f.engine.authenticate(wrongSecret).denial().orElseThrow().reason());
-            assertEquals(DenialReason.INVALID_KEY, f.engine.authenticate(unknownId).denial().orElseThrow().reason());
-            for (int i = 0; i < 30_000; i++) {
-                f.engine.authenticate(wrongSecret);
-                f.engine.authenticate(unknownId);
-            }
-            // interleaved rounds and medians, so that a pause of the machine falls on both alike
-            int rounds = 301;
-            long[] unknown = new long[rounds];
-            long[] known = new long[rounds];
-            for (int r = 0; r < rounds; r++) {
-                unknown[r] = nanos(f.engine, unknownId);
-                known[r] = nanos(f.engine, wrongSecret);
-            }
-            double ratio = (double) median(unknown) / median(known);
-            // without the decoy comparison an unknown id is refused in a fraction of the time (0.15 here)
-            assertTrue(ratio > 0.75 && ratio < 1.33, "unknown id " + median(unknown) + " ns, known id "
-                    + median(known) + " ns per 200 refusals: ratio " + ratio);
+            var wrong = f.engine.authenticate(wrongSecret).denial().orElseThrow();
+            var unknown = f.engine.authenticate(unknownId).denial().orElseThrow();
+            assertEquals(DenialReason.INVALID_KEY, wrong.reason());
+            assertEquals(wrong, unknown, "nothing in the refusal tells an unknown id from a wrong secret");
         }
-    }
-
-    private static long nanos(MaasEngine engine, String key) {
-        long started = System.nanoTime();
-        for (int i = 0; i < 200; i++) {
-            engine.authenticate(key);
-        }
-        return System.nanoTime() - started;
-    }
-
-    private static long median(long[] values) {
-        long[] sorted = values.clone();
-        Arrays.sort(sorted);
-        return sorted[sorted.length / 2];
     }
 
     @Test
