@@ -21,10 +21,13 @@ import java.util.OptionalLong;
  * @param requestedSubscription a subscription the client asked to be charged ({@code X-MaaS-Subscription}),
  *                              checked against eligibility
  * @param requestId             a unique id for the request
+ * @param namespace             the namespace the request's route names ({@code /<namespace>/<model>/v1/...}), if
+ *                              any: a model published in another namespace is not found
  */
 public record AdmissionRequest(Optional<Secret> presentedKey, String model, EndpointKind endpoint,
                                long promptTokensEstimate, OptionalLong maxOutputTokens, int choices,
-                               boolean stream, Optional<String> requestedSubscription, String requestId) {
+                               boolean stream, Optional<String> requestedSubscription, String requestId,
+                               Optional<String> namespace) {
 
     /** Validates the components. */
     public AdmissionRequest {
@@ -37,6 +40,15 @@ public record AdmissionRequest(Optional<Secret> presentedKey, String model, Endp
         Checks.positive(choices, "choices");
         Objects.requireNonNull(requestedSubscription, "requestedSubscription");
         requestId = Checks.notBlank(requestId, "requestId");
+        Objects.requireNonNull(namespace, "namespace");
+    }
+
+    /** A request that names no namespace: the components as before {@code namespace} was added. */
+    public AdmissionRequest(Optional<Secret> presentedKey, String model, EndpointKind endpoint,
+                            long promptTokensEstimate, OptionalLong maxOutputTokens, int choices, boolean stream,
+                            Optional<String> requestedSubscription, String requestId) {
+        this(presentedKey, model, endpoint, promptTokensEstimate, maxOutputTokens, choices, stream,
+                requestedSubscription, requestId, Optional.empty());
     }
 
     /**
@@ -66,6 +78,7 @@ public record AdmissionRequest(Optional<Secret> presentedKey, String model, Endp
         private boolean stream;
         private Optional<String> requestedSubscription = Optional.empty();
         private String requestId;
+        private Optional<String> namespace = Optional.empty();
 
         private Builder(String presentedKey, String model) {
             this.presentedKey = presentedKey == null || presentedKey.isBlank()
@@ -113,6 +126,12 @@ public record AdmissionRequest(Optional<Secret> presentedKey, String model, Endp
             return this;
         }
 
+        /** Sets the namespace the request's route names. */
+        public Builder namespace(String value) {
+            namespace = Optional.of(Checks.notBlank(value, "namespace"));
+            return this;
+        }
+
         /** Sets the request id (default: a new {@link RequestIds#next() time-ordered id}). */
         public Builder requestId(String value) {
             requestId = value;
@@ -122,7 +141,7 @@ public record AdmissionRequest(Optional<Secret> presentedKey, String model, Endp
         /** Builds the request. */
         public AdmissionRequest build() {
             return new AdmissionRequest(presentedKey, model, endpoint, promptTokensEstimate, maxOutputTokens, choices,
-                    stream, requestedSubscription, requestId == null ? RequestIds.next() : requestId);
+                    stream, requestedSubscription, requestId == null ? RequestIds.next() : requestId, namespace);
         }
     }
 }

@@ -1,7 +1,5 @@
 package dev.maas4j.core;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.maas4j.api.Admission;
 import dev.maas4j.api.AdmissionRequest;
 import dev.maas4j.api.ApiKey;
@@ -17,30 +15,35 @@ import dev.maas4j.api.ModelRef;
 import dev.maas4j.api.Outcome;
 import dev.maas4j.api.RateLimitStatus;
 import dev.maas4j.api.Secret;
-import dev.maas4j.api.SecretHash;
-import dev.maas4j.api.StoreException;
 import dev.maas4j.api.Subject;
 import dev.maas4j.api.Subscription;
 import dev.maas4j.api.TimeSource;
 import dev.maas4j.api.TokenUsage;
-import dev.maas4j.api.UsageEvent;
 import dev.maas4j.api.UsageLedger;
 import dev.maas4j.api.UsageQuery;
-import dev.maas4j.core.internal.Admitter;
-import dev.maas4j.core.internal.AuthFailureMeters;
-import dev.maas4j.core.internal.CatalogIndex;
+import dev.maas4j.core.internal.Authorizer;
+import dev.maas4j.core.internal.CachedPlan;
+import dev.maas4j.core.internal.CatalogView;
 import dev.maas4j.core.internal.EngineMeters;
+import dev.maas4j.core.internal.KeyAuthenticator;
+import dev.maas4j.core.internal.KeyCheck;
 import dev.maas4j.core.internal.KeyCodec;
 import dev.maas4j.core.internal.KeyEntry;
+import dev.maas4j.core.internal.KeyRefusal;
+import dev.maas4j.core.internal.LastUsedWriter;
+import dev.maas4j.core.internal.LimitPlanner;
+import dev.maas4j.core.internal.LimitRefusal;
 import dev.maas4j.core.internal.LocalLimitBackend;
 import dev.maas4j.core.internal.Plan;
-import dev.maas4j.core.internal.RateLimitedLog;
+import dev.maas4j.core.internal.Planner;
+import dev.maas4j.core.internal.RefusedPlan;
 import dev.maas4j.core.internal.Reservation;
+import dev.maas4j.core.internal.ReserveResult;
+import dev.maas4j.core.internal.Reserver;
 import dev.maas4j.core.internal.RevocationWatch;
-import dev.maas4j.core.internal.SaturatingMath;
+import dev.maas4j.core.internal.Settler;
+import dev.maas4j.core.internal.SubscriptionChooser;
 import dev.maas4j.core.internal.UsageRecorder;
-import dev.maas4j.core.usage.RequestInfo;
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.slf4j.Logger;
@@ -50,18 +53,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
-import java.util.EnumMap;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Function;
 
 /**
  * The governance engine: authenticates API keys, authorizes models, chooses the subscription,
@@ -81,19 +78,20 @@ import java.util.function.Function;
  * }
  * }</pre>
  *
+ * <p>A facade over the request path's stages, each a unit of its own in {@code core.internal}, in
+ * the order of {@link #admit(AdmissionRequest)}: authenticate ({@code KeyAuthenticator}), authorize
+ * ({@code Authorizer}), choose the subscription ({@code SubscriptionChooser}), plan the limits
+ * ({@code LimitPlanner}; the three cached together by {@code Planner}), admit ({@code Reserver}),
+ * and, once the model answered, settle ({@code Settler}).
+ *
  * <p>Thread-safe. The hot path ({@link #admit}, and settling a {@link Lease}) does no I/O once a
  * key is cached and takes no global lock; usage is written to the {@link UsageLedger} in batches by
- * a background writer, and {@link #close()} flushes it.
+ * a background writer, and {@link #close()} flushes it. The builder below is long because every
+ * setting is documented where it is set.
  */
 public final class MaasEngine implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(MaasEngine.class);
     private static final Duration OVERLOAD_RETRY = Duration.ofSeconds(1);
-    /**
-     * What the secret of a key with an unknown id is checked against, so that refusing an unknown
-     * id costs what refusing a known id with a wrong secret does: one hash and one constant-time
-     * comparison. No presented key hashes to it (a SHA-256 of all zeros is not known).
-     */
-    private static final SecretHash UNKNOWN_KEY_HASH = SecretHash.of(new byte[32]);
 
     private final KeyStore keyStore;
     private final CatalogStore catalogStore;
@@ -102,25 +100,20 @@ public final class MaasEngine implements AutoCloseable {
     private final TimeSource time;
     private final KeyCodec codec;
     private final Optional<Duration> maxKeyLifetime;
-    private final Cache<String, KeyEntry> keys;
-    private final Cache<String, Boolean> unknownKeys;
-    private final Function<String, KeyEntry> loader = this::load;
-    private final Admitter admitter;
+    private final boolean cutRevokedRequests;
     private final EngineMeters meters;
     private final UsageRecorder recorder;
     private final ScheduledExecutorService scheduler;
     private final boolean ownsScheduler;
-    private final AtomicLong catalogVersion = new AtomicLong();
-    private final Object catalogLock = new Object();
-    private final boolean cutRevokedRequests;
-    private final RevocationWatch revocations = new RevocationWatch();
-    /** {@code maas.auth.failures{api="model"}} by reason: the model API's 401s. */
-    private final EnumMap<DenialReason, Counter> authFailures = new EnumMap<>(DenialReason.class);
-    private final long usageBoundPromptFactor;
-    private final long usageBoundPromptSlack;
-    private final long usageBoundCompletionCeiling;
-    private final RateLimitedLog anomalyWarning = new RateLimitedLog(Duration.ofMinutes(1));
-    private volatile CatalogIndex catalog = CatalogIndex.empty();
+    // the stages, in the order of a request
+    private final KeyAuthenticator authenticator;
+    private final CatalogView catalog;
+    private final Planner planner;
+    private final Reserver reserver;
+    private final Settler settler;
+    // what runs beside them
+    private final LastUsedWriter lastUsed;
+    private final RevocationWatch revocations;
     private volatile boolean closed;
 
     private MaasEngine(Builder b) {
@@ -132,42 +125,33 @@ public final class MaasEngine implements AutoCloseable {
         this.codec = new KeyCodec(b.serverSecret);
         this.maxKeyLifetime = b.maxKeyLifetime;
         this.cutRevokedRequests = b.cutRevokedRequests;
-        this.keys = Caffeine.newBuilder().maximumSize(b.keyCacheSize).expireAfterWrite(b.keyCacheTtl)
-                .removalListener((String id, KeyEntry entry, com.github.benmanes.caffeine.cache.RemovalCause cause) -> {
-                    if (entry != null) {
-                        flushLastUsed(entry);
-                    }
-                })
-                .build();
-        // on the engine's clock, so that the negative-cache period is the configured one in tests too
-        this.unknownKeys = Caffeine.newBuilder().maximumSize(b.negativeCacheSize)
-                .expireAfterWrite(b.negativeCacheTtl).ticker(b.time::epochNanos).build();
         this.meters = new EngineMeters(b.registry);
-        for (DenialReason reason : DenialReason.values()) {
-            if (reason.httpStatus() == 401) {
-                authFailures.put(reason, AuthFailureMeters.counter(b.registry,
-                        AuthFailureThrottle.Api.MODEL.tag(), reason.errorCode()));
-            }
-        }
-        LimitBackend local = new LocalLimitBackend(b.time);
-        this.admitter = new Admitter(b.limitBackend != null ? b.limitBackend : local,
-                b.limitBackend != null && b.failureMode == FailureMode.FAIL_OPEN ? local : null, b.time,
-                b.reservationStrategy, b.defaultMaxOutputTokens, b.expectedOutputTokens, b.budgets, b.budgetZone,
-                meters);
-        this.recorder = new UsageRecorder(b.ledger, b.recorderSettings(), b.registry);
-        this.usageBoundPromptFactor = b.usageBoundPromptFactor;
-        this.usageBoundPromptSlack = b.usageBoundPromptSlack;
-        this.usageBoundCompletionCeiling = b.usageBoundCompletionCeiling;
         this.ownsScheduler = b.scheduler == null;
         this.scheduler = b.scheduler != null ? b.scheduler : Executors.newSingleThreadScheduledExecutor(r -> {
             Thread thread = new Thread(r, "maas-engine-maintenance");
             thread.setDaemon(true);
             return thread;
         });
+        this.lastUsed = new LastUsedWriter(keyStore, scheduler);
+        this.revocations = new RevocationWatch(keyStore, time, scheduler);
+        this.authenticator = new KeyAuthenticator(keyStore, codec, time, b.keyCacheSize, b.keyCacheTtl,
+                b.negativeCacheSize, b.negativeCacheTtl, b.registry, lastUsed::evicted);
+        Authorizer authorizer = new Authorizer();
+        SubscriptionChooser chooser = new SubscriptionChooser();
+        this.catalog = new CatalogView(catalogStore, authorizer, chooser);
+        this.planner = new Planner(authorizer, chooser, new LimitPlanner(time, b.budgets, b.budgetZone, meters));
+        LimitBackend local = new LocalLimitBackend(time);
+        this.reserver = new Reserver(b.limitBackend != null ? b.limitBackend : local,
+                b.limitBackend != null && b.failureMode == FailureMode.FAIL_OPEN ? local : null, time,
+                b.reservationStrategy, b.defaultMaxOutputTokens, b.expectedOutputTokens);
+        this.recorder = new UsageRecorder(b.ledger, b.recorderSettings(), b.registry);
+        this.settler = new Settler(reserver, recorder, time, b.usageBoundPromptFactor, b.usageBoundPromptSlack,
+                b.usageBoundCompletionCeiling);
         ChangeListener listener = new ChangeListener() {
             @Override
             public void keyChanged(String keyId) {
-                keyChangedInStore(keyId);
+                authenticator.invalidate(keyId);
+                revocations.changedInStore(keyId);
             }
 
             @Override
@@ -181,7 +165,8 @@ public final class MaasEngine implements AutoCloseable {
             catalogStore.addListener(listener);
         }
         long lastUsedMillis = b.lastUsedFlushInterval.toMillis();
-        scheduler.scheduleWithFixedDelay(this::flushLastUsed, lastUsedMillis, lastUsedMillis, TimeUnit.MILLISECONDS);
+        scheduler.scheduleWithFixedDelay(() -> lastUsed.flush(authenticator.cached()), lastUsedMillis, lastUsedMillis,
+                TimeUnit.MILLISECONDS);
         long refreshMillis = b.catalogRefreshInterval.toMillis();
         scheduler.scheduleWithFixedDelay(this::refreshCatalogQuietly, refreshMillis, refreshMillis,
                 TimeUnit.MILLISECONDS);
@@ -190,6 +175,128 @@ public final class MaasEngine implements AutoCloseable {
     /** A builder with the defaults: an in-memory store, the system clock, a simple meter registry. */
     public static Builder builder() {
         return new Builder();
+    }
+
+    // ------------------------------------------------------------------ the request path
+
+    /**
+     * Checks a presented key: format, existence, secret (constant time), revocation, expiry; and
+     * resolves the identity its owner acts as now. Stage 1 alone, for adapters that check the key
+     * from the headers before they read a body ({@link #admit(AdmissionRequest, Authentication)}).
+     */
+    public Authentication authenticate(String presentedKey) {
+        Objects.requireNonNull(presentedKey, "presentedKey");
+        KeyCheck check = authenticator.check(presentedKey);
+        if (check instanceof KeyRefusal refusal) {
+            return Authentication.failure(refusal.denial());
+        }
+        KeyEntry entry = (KeyEntry) check;
+        return Authentication.success(entry, directory.identityOf(entry.key().owner()), this);
+    }
+
+    /**
+     * Decides whether a request may reach its model and, if so, reserves its quota. Always returns
+     * a lease; a denied lease needs no settling.
+     */
+    public Lease admit(AdmissionRequest request) {
+        Objects.requireNonNull(request, "request");
+        long started = time.epochNanos();
+        if (request.presentedKey().isEmpty()) {
+            return denied(request, authenticator.missing().denial(), RateLimitStatus.NONE);
+        }
+        KeyCheck check = authenticator.check(request.presentedKey().get().reveal());        // 1. authenticate
+        if (check instanceof KeyRefusal refusal) {
+            return denied(request, refusal.denial(), RateLimitStatus.NONE);
+        }
+        KeyEntry entry = (KeyEntry) check;
+        return admitAuthenticated(request, entry, directory.identityOf(entry.key().owner()), started);
+    }
+
+    /**
+     * Admits a request whose key was already checked by {@link #authenticate(String)}, so that an
+     * adapter can refuse a bad key from the headers alone, read the body only for a valid one, and
+     * not verify the key twice. The request's {@link AdmissionRequest#presentedKey()} is ignored. A
+     * key revoked or expired since it was authenticated is refused here too.
+     *
+     * @throws IllegalArgumentException if {@code authentication} came from another engine
+     */
+    public Lease admit(AdmissionRequest request, Authentication authentication) {
+        Objects.requireNonNull(request, "request");
+        Objects.requireNonNull(authentication, "authentication");
+        if (!authentication.issuedBy(this)) {
+            throw new IllegalArgumentException("authentication was issued by another engine");
+        }
+        long started = time.epochNanos();
+        if (!authentication.succeeded()) {
+            return denied(request, authentication.denial().orElseThrow(), RateLimitStatus.NONE);
+        }
+        KeyCheck check = authenticator.recheck(authentication.entry());                       // 1. (again)
+        if (check instanceof KeyRefusal refusal) {
+            return denied(request, refusal.denial(), RateLimitStatus.NONE);
+        }
+        return admitAuthenticated(request, (KeyEntry) check, authentication.identityOrNull(), started);
+    }
+
+    private Lease admitAuthenticated(AdmissionRequest request, KeyEntry entry, Identity identity, long started) {
+        // 2. authorize, 3. choose the subscription, 4. plan the limits: decided once, then cached
+        CachedPlan decided = planner.planFor(catalog.index(), entry, identity, request, started);
+        if (decided instanceof RefusedPlan refused) {
+            meters.denied(refused.denial().reason());
+            return denied(request, refused.denial(), RateLimitStatus.NONE);
+        }
+        Plan plan = (Plan) decided;
+        if (recorder.saturated()) {
+            return limited(request, plan, new Denial(DenialReason.OVERLOADED,
+                    "The gateway is overloaded, try again shortly", OVERLOAD_RETRY), RateLimitStatus.NONE);
+        }
+        ApiKey key = entry.key();
+        int maxParallel = key.limits().maxParallelRequests().orElse(0);
+        if (maxParallel > 0 && entry.inFlight().incrementAndGet() > maxParallel) {
+            entry.inFlight().decrementAndGet();
+            return limited(request, plan, new Denial(DenialReason.TOO_MANY_PARALLEL_REQUESTS,
+                    "Rate limit reached: the API key's limit of " + maxParallel + " parallel requests",
+                    OVERLOAD_RETRY), RateLimitStatus.NONE);
+        }
+        ReserveResult reserved = reserver.reserve(plan, request);                               // 5. admit
+        if (reserved instanceof LimitRefusal refusal) {
+            if (maxParallel > 0) {
+                entry.inFlight().decrementAndGet();
+            }
+            return limited(request, plan, refusal.denial(), refusal.status());
+        }
+        Reservation reservation = (Reservation) reserved;
+        plan.meters().authorizedCalls().increment();
+        return new Lease(this, Admission.allowed(request.requestId(), plan.grant(), reservation.status(),
+                reservation.reservedTokens()), request, entry, reservation, started);
+    }
+
+    private Lease denied(AdmissionRequest request, Denial denial, RateLimitStatus status) {
+        return new Lease(this, Admission.denied(request.requestId(), denial, status), request, null, null, 0);
+    }
+
+    private Lease limited(AdmissionRequest request, Plan plan, Denial denial, RateLimitStatus status) {
+        meters.limited(plan.model().name(), plan.subscription().name(), denial.reason());
+        return denied(request, denial, status);
+    }
+
+    /** 6. settle: called once per lease by {@link Lease#settle}. */
+    void settle(Lease lease, Outcome outcome, int httpStatus, TokenUsage usage) {
+        Reservation reservation = lease.reservation();
+        TokenUsage reported = outcome != Outcome.UPSTREAM_ERROR ? usage : TokenUsage.NONE;
+        TokenUsage charge = settler.bounded(lease.request(), reservation.plan(), reported);
+        long ended = settler.account(reservation, lease.keyEntry(), outcome, charge, lease.startedNanos());
+        lease.settledAs(outcome, httpStatus, charge, ended, charge != reported && !reported.estimated());
+        settler.record(lease);
+    }
+
+    /** Whether in-flight requests of a revoked key are told ({@link Lease#onRevocation}). */
+    boolean cutsRevokedRequests() {
+        return cutRevokedRequests;
+    }
+
+    /** The requests in flight that watch for the revocation of their key. */
+    RevocationWatch revocations() {
+        return revocations;
     }
 
     // ------------------------------------------------------------------ keys
@@ -243,61 +350,21 @@ public final class MaasEngine implements AutoCloseable {
                 .metadata(request.metadata())
                 .build();
         keyStore.create(key);
-        unknownKeys.invalidate(key.id());
+        authenticator.invalidate(key.id());
         return new CreatedKey(key, generated.presented());
     }
 
     /**
-     * Revokes a key; the next request with it is refused.
+     * Revokes a key; the next request with it is refused, and the requests in flight under it are
+     * told ({@link Lease#onRevocation}).
      *
      * @return {@code true} if the key existed and was active
      */
     public boolean revokeKey(String keyId) {
         boolean revoked = keyStore.revoke(keyId, time.now());
-        invalidateKey(keyId);
-        // the requests in flight under this key are told at once
-        runRevocationHooks(keyId);
+        authenticator.invalidate(keyId);
+        revocations.revoked(keyId);
         return revoked;
-    }
-
-    /** Whether in-flight requests of a revoked key are told ({@link Lease#onRevocation}). */
-    boolean cutsRevokedRequests() {
-        return cutRevokedRequests;
-    }
-
-    /** The requests in flight that watch for the revocation of their key. */
-    RevocationWatch revocations() {
-        return revocations;
-    }
-
-    private void runRevocationHooks(String keyId) {
-        try {
-            revocations.revoked(keyId);
-        } catch (RuntimeException e) {
-            log.warn("cutting the requests of a revoked key failed: {}", e.toString());
-        }
-    }
-
-    /**
-     * A store told of a change to a key: if requests are in flight under it, look whether it was
-     * revoked (or deleted, or expired), off the notifying thread, and tell them.
-     */
-    private void keyChangedInStore(String keyId) {
-        invalidateKey(keyId);
-        if (!revocations.watched(keyId) || closed) {
-            return;
-        }
-        scheduler.execute(() -> {
-            try {
-                Optional<ApiKey> stored = keyStore.findById(keyId);
-                if (stored.isEmpty() || stored.get().revokedAt().isPresent()
-                        || stored.get().expiresAt().map(t -> !t.isAfter(time.now())).orElse(false)) {
-                    runRevocationHooks(keyId);
-                }
-            } catch (RuntimeException e) {
-                log.warn("could not check a changed key for revocation: {}", e.getMessage());
-            }
-        });
     }
 
     /** The key with this id, as stored. */
@@ -312,313 +379,27 @@ public final class MaasEngine implements AutoCloseable {
 
     /** Drops a key from the caches, so that the next request reads it from the store. */
     public void invalidateKey(String keyId) {
-        keys.invalidate(keyId);
-        unknownKeys.invalidate(keyId);
+        authenticator.invalidate(keyId);
     }
-
-    /**
-     * Checks a presented key: format, existence, secret (constant time), revocation, expiry; and
-     * resolves the identity its owner acts as now.
-     */
-    public Authentication authenticate(String presentedKey) {
-        Objects.requireNonNull(presentedKey, "presentedKey");
-        Object result = verify(presentedKey);
-        if (result instanceof Denial denial) {
-            return Authentication.failure(denial);
-        }
-        KeyEntry entry = (KeyEntry) result;
-        return Authentication.success(entry, directory.identityOf(entry.key().owner()), this);
-    }
-
-    /** Either a {@link KeyEntry} or a {@link Denial}; avoids a wrapper on the hot path. */
-    private Object verify(String presented) {
-        String id = KeyCodec.idOf(presented);
-        if (id == null) {
-            return authFailure(DenialReason.INVALID_KEY, "Invalid API key");
-        }
-        KeyEntry entry = keys.getIfPresent(id);
-        if (entry == null) {
-            if (unknownKeys.getIfPresent(id) != null) {
-                return unknownKey(presented);
-            }
-            try {
-                // a load runs inside the cache's computation for this id: requests arriving with the
-                // same id meanwhile wait for it instead of asking the store too
-                entry = keys.get(id, loader);
-            } catch (StoreException e) {
-                log.warn("key store unavailable while authenticating a request: {}", e.getMessage());
-                return Denial.of(DenialReason.STORE_UNAVAILABLE, "The key store is unavailable, try again later");
-            }
-            if (entry == null) {
-                return unknownKey(presented);
-            }
-        }
-        if (!codec.verify(presented, entry.key().secretHash())) {
-            return authFailure(DenialReason.INVALID_KEY, "Invalid API key");
-        }
-        if (entry.revoked()) {
-            return authFailure(DenialReason.REVOKED_KEY, "This API key has been revoked");
-        }
-        if (entry.expiredAt(time.epochNanos())) {
-            return authFailure(DenialReason.EXPIRED_KEY, "This API key has expired");
-        }
-        return entry;
-    }
-
-    /**
-     * The stored key with this id, or {@code null} (and the id remembered as unknown) if there is
-     * none. Runs inside the key cache's computation for {@code id}, one at a time per id: a request
-     * that waited for another's lookup of an unknown id finds it remembered and asks nobody.
-     */
-    private KeyEntry load(String id) {
-        if (unknownKeys.getIfPresent(id) != null) {
-            return null;
-        }
-        Optional<ApiKey> stored = keyStore.findById(id);
-        if (stored.isEmpty()) {
-            unknownKeys.put(id, Boolean.TRUE);
-            return null;
-        }
-        return new KeyEntry(stored.get());
-    }
-
-    /** Refuses a key whose id does not exist, after the same work as for a wrong secret. */
-    private Denial unknownKey(String presented) {
-        // the result is known, the time it takes is what matters: as long as a real comparison's
-        codec.verify(presented, UNKNOWN_KEY_HASH);
-        return authFailure(DenialReason.INVALID_KEY, "Invalid API key");
-    }
-
-    /** Counts a 401 in {@code maas.auth.failures{api="model"}} and returns its denial. */
-    private Denial authFailure(DenialReason reason, String message) {
-        authFailures.get(reason).increment();
-        return Denial.of(reason, message);
-    }
-
-    // ------------------------------------------------------------------ admission
-
-    /**
-     * Decides whether a request may reach its model and, if so, reserves its quota. Always returns
-     * a lease; a denied lease needs no settling.
-     */
-    public Lease admit(AdmissionRequest request) {
-        Objects.requireNonNull(request, "request");
-        long started = time.epochNanos();
-        if (request.presentedKey().isEmpty()) {
-            return denied(request, authFailure(DenialReason.MISSING_KEY,
-                    "No API key provided: send it as 'Authorization: Bearer sk-oai-...'"), RateLimitStatus.NONE);
-        }
-        Object verified = verify(request.presentedKey().get().reveal());
-        if (verified instanceof Denial denial) {
-            return denied(request, denial, RateLimitStatus.NONE);
-        }
-        KeyEntry entry = (KeyEntry) verified;
-        return admitVerified(request, entry, directory.identityOf(entry.key().owner()), started);
-    }
-
-    /**
-     * Admits a request whose key was already checked by {@link #authenticate(String)}, so that an
-     * adapter can refuse a bad key from the headers alone, read the body only for a valid one, and
-     * not verify the key twice. The request's {@link AdmissionRequest#presentedKey()} is ignored. A
-     * key revoked or expired since it was authenticated is refused here too.
-     *
-     * @throws IllegalArgumentException if {@code authentication} came from another engine
-     */
-    public Lease admit(AdmissionRequest request, Authentication authentication) {
-        Objects.requireNonNull(request, "request");
-        Objects.requireNonNull(authentication, "authentication");
-        if (!authentication.issuedBy(this)) {
-            throw new IllegalArgumentException("authentication was issued by another engine");
-        }
-        long started = time.epochNanos();
-        if (!authentication.succeeded()) {
-            return denied(request, authentication.denial().orElseThrow(), RateLimitStatus.NONE);
-        }
-        Object current = stillValid(authentication.entry());
-        if (current instanceof Denial denial) {
-            return denied(request, denial, RateLimitStatus.NONE);
-        }
-        return admitVerified(request, (KeyEntry) current, authentication.identityOrNull(), started);
-    }
-
-    /**
-     * The cached entry for a key verified a moment ago, or a {@link Denial} if it was revoked or
-     * expired since: revocation evicts the entry, so a different (or no) cached entry means "look again".
-     */
-    private Object stillValid(KeyEntry verified) {
-        String id = verified.key().id();
-        KeyEntry entry = keys.getIfPresent(id);
-        if (entry != verified) {
-            try {
-                entry = keys.get(id, this::load);
-            } catch (StoreException e) {
-                log.warn("key store unavailable while admitting a request: {}", e.getMessage());
-                return Denial.of(DenialReason.STORE_UNAVAILABLE, "The key store is unavailable, try again later");
-            }
-            if (entry == null || !entry.key().secretHash().equals(verified.key().secretHash())) {
-                return authFailure(DenialReason.INVALID_KEY, "Invalid API key");
-            }
-        }
-        if (entry.revoked()) {
-            return authFailure(DenialReason.REVOKED_KEY, "This API key has been revoked");
-        }
-        if (entry.expiredAt(time.epochNanos())) {
-            return authFailure(DenialReason.EXPIRED_KEY, "This API key has expired");
-        }
-        return entry;
-    }
-
-    private Lease admitVerified(AdmissionRequest request, KeyEntry entry, Identity identity, long started) {
-        ApiKey key = entry.key();
-        CatalogIndex index = catalog;
-        String planKey = request.requestedSubscription().isEmpty() ? request.model()
-                : request.model() + '\n' + request.requestedSubscription().get();
-        Plan plan = entry.plan(planKey);
-        if (plan == null || !plan.isCurrent(index.version(), identity, started)) {
-            plan = admitter.plan(index, key, identity, request.model(), request.requestedSubscription());
-            entry.putPlan(planKey, plan);
-        }
-        if (plan.denial() != null) {
-            meters.denied(plan.denial().reason());
-            return denied(request, plan.denial(), RateLimitStatus.NONE);
-        }
-        if (recorder.saturated()) {
-            return limited(request, plan, new Denial(DenialReason.OVERLOADED,
-                    "The gateway is overloaded, try again shortly", OVERLOAD_RETRY), RateLimitStatus.NONE);
-        }
-        int maxParallel = key.limits().maxParallelRequests().orElse(0);
-        if (maxParallel > 0 && entry.inFlight().incrementAndGet() > maxParallel) {
-            entry.inFlight().decrementAndGet();
-            return limited(request, plan, new Denial(DenialReason.TOO_MANY_PARALLEL_REQUESTS,
-                    "Rate limit reached: the API key's limit of " + maxParallel + " parallel requests",
-                    OVERLOAD_RETRY), RateLimitStatus.NONE);
-        }
-        Reservation reservation = admitter.reserve(plan, request);
-        if (reservation.denial() != null) {
-            if (maxParallel > 0) {
-                entry.inFlight().decrementAndGet();
-            }
-            return limited(request, plan, reservation.denial(), reservation.status());
-        }
-        plan.meters().authorizedCalls().increment();
-        return new Lease(this, Admission.allowed(request.requestId(), plan.grant(), reservation.status(),
-                reservation.reservedTokens()), request, entry, reservation, started);
-    }
-
-    private Lease denied(AdmissionRequest request, Denial denial, RateLimitStatus status) {
-        return new Lease(this, Admission.denied(request.requestId(), denial, status), request, null, null, 0);
-    }
-
-    private Lease limited(AdmissionRequest request, Plan plan, Denial denial, RateLimitStatus status) {
-        meters.limited(plan.model().name(), plan.subscription().name(), denial.reason());
-        return denied(request, denial, status);
-    }
-
-    /** Called once per lease by {@link Lease#settle}. */
-    void settle(Lease lease, Outcome outcome, int httpStatus, TokenUsage usage) {
-        Reservation reservation = lease.reservation();
-        Plan plan = reservation.plan();
-        KeyEntry entry = lease.keyEntry();
-        TokenUsage charge = outcome != Outcome.UPSTREAM_ERROR ? usage : TokenUsage.NONE;
-        // an upstream is not believed beyond what the request could produce: a buggy or hostile
-        // one reporting 10^12 tokens would otherwise charge millions and lock the window for years
-        AdmissionRequest request = lease.request();
-        long promptBound = SaturatingMath.add(
-                SaturatingMath.multiply(request.promptTokensEstimate(), usageBoundPromptFactor), usageBoundPromptSlack);
-        long perChoice = request.maxOutputTokens().isPresent()
-                ? Math.min(request.maxOutputTokens().getAsLong(), RequestInfo.MAX_OUTPUT_TOKENS)
-                : usageBoundCompletionCeiling;
-        long completionBound = SaturatingMath.multiply(perChoice, request.choices());
-        boolean anomalous = false;
-        if (charge.promptTokens() > promptBound || charge.completionTokens() > completionBound) {
-            TokenUsage bounded = new TokenUsage(Math.min(charge.promptTokens(), promptBound),
-                    Math.min(charge.completionTokens(), completionBound), charge.estimated());
-            // the gateway's own estimate beyond the bound is the estimate's error, not the upstream's
-            if (!charge.estimated()) {
-                anomalous = true;
-                usageAnomaly(lease, plan, charge, bounded);
-            }
-            charge = bounded;
-        }
-        try {
-            admitter.reconcile(reservation, outcome, charge);
-        } finally {
-            if (entry.key().limits().maxParallelRequests().isPresent()) {
-                entry.inFlight().decrementAndGet();
-            }
-        }
-        long ended = time.epochNanos();
-        if (outcome == Outcome.SUCCESS) {
-            entry.touch(ended);
-        }
-        EngineMeters.PlanMeters planMeters = plan.meters();
-        if (charge.totalTokens() > 0) {
-            planMeters.authorizedHits().increment(charge.totalTokens());
-            planMeters.promptTokens().increment(charge.promptTokens());
-            planMeters.completionTokens().increment(charge.completionTokens());
-            double cost = plan.pricing().costForMetrics(charge.promptTokens(), charge.completionTokens());
-            if (cost != 0) {
-                planMeters.cost().increment(cost);
-            }
-        }
-        planMeters.duration().record(Math.max(0, ended - lease.startedNanos()), TimeUnit.NANOSECONDS);
-        lease.settledAs(outcome, httpStatus, charge, ended, anomalous);
-        // the event itself (instants, exact cost) is built by the writer thread, off the request path
-        recorder.record(lease);
-    }
-
-    private void usageAnomaly(Lease lease, Plan plan, TokenUsage reported, TokenUsage bounded) {
-        plan.meters().usageAnomalies().increment();
-        if (anomalyWarning.tryAcquire()) {
-            log.warn("usage reported for request {} exceeds what it could produce and is charged at the bound"
-                            + " (model {}, subscription {}): reported {} prompt + {} completion tokens, bound {} + {}"
-                            + " (further anomalies within a minute are counted in maas.usage.anomalies, not logged)",
-                    lease.request().requestId(), plan.model().name(), plan.subscription().name(),
-                    reported.promptTokens(), reported.completionTokens(), bounded.promptTokens(),
-                    bounded.completionTokens());
-        }
-    }
-
 
     // ------------------------------------------------------------------ catalog and models
 
     /**
      * The models {@code key} may call, acting as {@code identity}, with the subscriptions that
-     * cover each, best first (for {@code GET /v1/models}).
+     * cover each, best first (for {@code GET /v1/models}): the same rules as admission.
      */
     public List<ModelAccess> accessibleModels(ApiKey key, Identity identity) {
-        CatalogIndex index = catalog;
-        List<ModelAccess> result = new ArrayList<>();
-        for (ModelRef model : index.models()) {
-            CatalogIndex.ModelEntry entry = index.model(model.name());
-            if (!model.enabled() || !key.scope().allowsModel(model.name()) || !entry.authorizes(identity)) {
-                continue;
-            }
-            List<String> subscriptions = entry.eligible(identity).stream()
-                    .map(c -> c.subscription().name())
-                    .filter(name -> key.subscription().isEmpty() || key.subscription().get().equals(name))
-                    .toList();
-            if (!subscriptions.isEmpty()) {
-                result.add(new ModelAccess(model, subscriptions));
-            }
-        }
-        return result;
+        return catalog.accessibleModels(key, identity);
     }
 
     /** The model with this name, from the engine's view of the catalog. */
     public Optional<ModelRef> model(String name) {
-        CatalogIndex.ModelEntry entry = catalog.model(name);
-        return entry == null ? Optional.empty() : Optional.of(entry.model());
+        return catalog.model(name);
     }
 
     /** Re-reads models, subscriptions and policies from the catalog store. */
     public void refreshCatalog() {
-        synchronized (catalogLock) {
-            // one rebuild at a time, each with a newer version, so a slow rebuild never overwrites a newer one
-            CatalogIndex index = CatalogIndex.build(catalogVersion.incrementAndGet(), catalogStore.models(),
-                    catalogStore.subscriptions(), catalogStore.policies());
-            catalog = index;
-        }
+        catalog.refresh();
     }
 
     private void refreshCatalogQuietly() {
@@ -629,7 +410,7 @@ public final class MaasEngine implements AutoCloseable {
         }
     }
 
-    // ------------------------------------------------------------------ usage
+    // ------------------------------------------------------------------ usage and stores
 
     /** Totals and a time series of the usage the query matches. */
     public UsageReport usage(UsageQuery query, Granularity granularity) {
@@ -671,36 +452,6 @@ public final class MaasEngine implements AutoCloseable {
         return meters.registry();
     }
 
-    private void flushLastUsed() {
-        try {
-            Map<String, Instant> used = new HashMap<>();
-            for (KeyEntry entry : keys.asMap().values()) {
-                long nanos = entry.takeLastUsed();
-                if (nanos >= 0) {
-                    used.put(entry.key().id(), TimeSource.toInstant(nanos));
-                }
-            }
-            if (!used.isEmpty()) {
-                keyStore.recordLastUsed(used);
-            }
-        } catch (RuntimeException e) {
-            log.warn("could not record last-used times of keys: {}", e.getMessage());
-        }
-    }
-
-    private void flushLastUsed(KeyEntry entry) {
-        long nanos = entry.takeLastUsed();
-        if (nanos >= 0 && !closed) {
-            scheduler.execute(() -> {
-                try {
-                    keyStore.recordLastUsed(Map.of(entry.key().id(), TimeSource.toInstant(nanos)));
-                } catch (RuntimeException e) {
-                    log.warn("could not record the last-used time of a key: {}", e.getMessage());
-                }
-            });
-        }
-    }
-
     /** Flushes usage and last-used times and stops the background work. Idempotent. */
     @Override
     public void close() {
@@ -708,7 +459,7 @@ public final class MaasEngine implements AutoCloseable {
             return;
         }
         closed = true;
-        flushLastUsed();
+        lastUsed.close(authenticator::cached);
         recorder.close();
         if (ownsScheduler) {
             scheduler.shutdownNow();

@@ -7,7 +7,6 @@ import dev.maas4j.api.Subscription;
 import dev.maas4j.api.SubscriptionModel;
 
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,12 +18,6 @@ import java.util.Optional;
  * changes, so the hot path only reads maps and arrays.
  */
 public final class CatalogIndex {
-    /** The order subscriptions are chosen in: priority, then the larger token limit, then name. */
-    static final Comparator<Coverage> CHOICE_ORDER = Comparator
-            .comparingInt((Coverage c) -> c.subscription().priority()).reversed()
-            .thenComparing(Comparator.comparingLong((Coverage c) -> c.entry().largestTokenLimit()).reversed())
-            .thenComparing(c -> c.subscription().name());
-
     private final long version;
     private final Map<String, ModelEntry> byName;
     private final List<ModelRef> models;
@@ -55,7 +48,7 @@ public final class CatalogIndex {
             for (Subscription subscription : subscriptions) {
                 subscription.entryFor(model).ifPresent(entry -> covering.add(new Coverage(subscription, entry)));
             }
-            covering.sort(CHOICE_ORDER);
+            covering.sort(SubscriptionChooser.ORDER);
             byName.put(model.name(), new ModelEntry(model, granting.toArray(AuthPolicy[]::new),
                     covering.toArray(Coverage[]::new)));
         }

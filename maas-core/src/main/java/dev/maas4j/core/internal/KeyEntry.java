@@ -10,14 +10,14 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A verified key in the engine's cache, with what is kept per key in this process: the requests in
  * flight, the last time it was used (written to the store in the background) and its plans.
  */
-public final class KeyEntry {
+public final class KeyEntry implements KeyCheck {
     private static final int MAX_PLANS = 64;
 
     final ApiKey key;
     private final boolean revoked;
     private final long expiresAtNanos;
     final AtomicInteger inFlight = new AtomicInteger();
-    private final ConcurrentHashMap<String, Plan> plans = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, CachedPlan> plans = new ConcurrentHashMap<>();
     private volatile long lastUsedNanos;
     private volatile boolean lastUsedDirty;
 
@@ -50,12 +50,12 @@ public final class KeyEntry {
     }
 
     /** The cached plan for a plan key, or {@code null}. */
-    public Plan plan(String planKey) {
+    public CachedPlan plan(String planKey) {
         return plans.get(planKey);
     }
 
     /** Caches a plan; a key used with many model names keeps only the most recent few. */
-    public void putPlan(String planKey, Plan plan) {
+    public void putPlan(String planKey, CachedPlan plan) {
         if (plans.size() >= MAX_PLANS) {
             plans.clear();
         }

@@ -1,6 +1,5 @@
 package dev.maas4j.core.internal;
 
-import dev.maas4j.api.Denial;
 import dev.maas4j.api.RateLimitStatus;
 import io.github.bucket4j.Bucket;
 
@@ -8,27 +7,19 @@ import io.github.bucket4j.Bucket;
  * What one admitted request took from which bucket, so that settling it can refund or charge the
  * difference to the real usage exactly once.
  */
-public final class Reservation {
+public final class Reservation implements ReserveResult {
     final Plan plan;
     final Bucket[] buckets;
     final long[] amounts;
     final long reservedTokens;
     final RateLimitStatus status;
-    final Denial denial;
 
-    Reservation(Plan plan, Bucket[] buckets, long[] amounts, long reservedTokens, RateLimitStatus status,
-                Denial denial) {
+    Reservation(Plan plan, Bucket[] buckets, long[] amounts, long reservedTokens, RateLimitStatus status) {
         this.plan = plan;
         this.buckets = buckets;
         this.amounts = amounts;
         this.reservedTokens = reservedTokens;
         this.status = status;
-        this.denial = denial;
-    }
-
-    /** Why the request was refused, or {@code null} when it holds its reservation. */
-    public Denial denial() {
-        return denial;
     }
 
     /** The limits that applied, for the {@code x-ratelimit-*} headers. */

@@ -1,6 +1,14 @@
 package dev.maas4j.core.internal;
 
+import dev.maas4j.api.ApiKey;
+import dev.maas4j.api.KeyStore;
+import dev.maas4j.api.TimeSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -10,7 +18,22 @@ import java.util.concurrent.ConcurrentHashMap;
  * inside its map bin); a key with no request watching has no entry.
  */
 public final class RevocationWatch {
+    private static final Logger log = LoggerFactory.getLogger(RevocationWatch.class);
+
     private final ConcurrentHashMap<String, Set<Runnable>> hooks = new ConcurrentHashMap<>();
+    private final KeyStore store;
+    private final TimeSource time;
+    private final Executor background;
+
+    /**
+     * @param store      where a changed key is looked up
+     * @param background where that lookup runs, off the thread that told of the change
+     */
+    public RevocationWatch(KeyStore store, TimeSource time, Executor background) {
+        this.store = store;
+        this.time = time;
+        this.background = background;
+    }
 
     /** Registers {@code hook} for {@code keyId}. */
     public void watch(String keyId, Runnable hook) {
@@ -37,10 +60,37 @@ public final class RevocationWatch {
     /** Runs, once each, the hooks of the requests in flight under {@code keyId}: it was revoked. */
     public void revoked(String keyId) {
         Set<Runnable> set = hooks.remove(keyId);
-        if (set != null) {
-            for (Runnable hook : set) {
+        if (set == null) {
+            return;
+        }
+        for (Runnable hook : set) {
+            try {
                 hook.run();
+            } catch (RuntimeException e) {
+                log.warn("cutting a request of a revoked key failed: {}", e.toString());
             }
         }
+    }
+
+    /**
+     * A store told of a change to a key (another replica revoked it, say): if requests are in
+     * flight under it, look in the background whether it is revoked, deleted or expired, and if so
+     * tell them.
+     */
+    public void changedInStore(String keyId) {
+        if (!watched(keyId)) {
+            return;
+        }
+        background.execute(() -> {
+            try {
+                Optional<ApiKey> stored = store.findById(keyId);
+                if (stored.isEmpty() || stored.get().revokedAt().isPresent()
+                        || stored.get().expiresAt().map(t -> !t.isAfter(time.now())).orElse(false)) {
+                    revoked(keyId);
+                }
+            } catch (RuntimeException e) {
+                log.warn("could not check a changed key for revocation: {}", e.getMessage());
+            }
+        });
     }
 }

@@ -1,195 +1,58 @@
 package dev.maas4j.core.internal;
 
 import dev.maas4j.api.AdmissionRequest;
-import dev.maas4j.api.ApiKey;
-import dev.maas4j.api.Budget;
 import dev.maas4j.api.Denial;
 import dev.maas4j.api.DenialReason;
-import dev.maas4j.api.Identity;
-import dev.maas4j.api.ModelRef;
 import dev.maas4j.api.Outcome;
-import dev.maas4j.api.RateLimit;
 import dev.maas4j.api.RateLimitStatus;
-import dev.maas4j.api.Subscription;
-import dev.maas4j.api.SubscriptionModel;
 import dev.maas4j.api.TimeSource;
 import dev.maas4j.api.TokenUsage;
-import dev.maas4j.core.Budgets;
 import dev.maas4j.core.LimitBackend;
 import dev.maas4j.core.ReservationStrategy;
 import io.github.bucket4j.Bucket;
 
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Optional;
-import java.util.TreeSet;
 
 /**
- * Decides plans and enforces their limits: reserves before the model runs, reconciles after.
+ * Enforces a plan's limits: reserves before the model runs (stage 5, admit) and reconciles to the
+ * real usage after (part of stage 6, settle).
  *
  * <p>Buckets are taken in a fixed order (requests, tokens, money); when one refuses, those already
  * taken are given back, so a refused request leaves no trace. Thread-safe: all state is in the
  * buckets, each with its own lock.
  */
-public final class Admitter {
-    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Admitter.class);
-    private static final Duration MINUTE = Duration.ofMinutes(1);
+public final class Reserver {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Reserver.class);
 
     private final LimitBackend backend;
     private final TimeSource time;
     private final ReservationStrategy strategy;
     private final long defaultMaxOutputTokens;
     private final long expectedOutputTokens;
-    private final Budgets budgets;
-    private final ZoneId budgetZone;
-    private final EngineMeters meters;
     private final LimitBackend fallback;
     private final RateLimitedLog failureWarning = new RateLimitedLog(java.time.Duration.ofMinutes(1));
 
     /**
-     * An admitter with the engine's settings.
+     * A reserver with the engine's settings.
      *
      * @param fallback where limits are enforced while {@code backend} fails, or {@code null} to refuse
      */
-    public Admitter(LimitBackend backend, LimitBackend fallback, TimeSource time, ReservationStrategy strategy,
-                    long defaultMaxOutputTokens, long expectedOutputTokens, Budgets budgets, ZoneId budgetZone,
-                    EngineMeters meters) {
+    public Reserver(LimitBackend backend, LimitBackend fallback, TimeSource time, ReservationStrategy strategy,
+                    long defaultMaxOutputTokens, long expectedOutputTokens) {
         this.backend = backend;
         this.fallback = fallback;
         this.time = time;
         this.strategy = strategy;
         this.defaultMaxOutputTokens = defaultMaxOutputTokens;
         this.expectedOutputTokens = expectedOutputTokens;
-        this.budgets = budgets;
-        this.budgetZone = budgetZone;
-        this.meters = meters;
     }
 
     /**
-     * Decides what a request by {@code key} acting as {@code identity} for {@code modelName} gets:
-     * authorization, scope, subscription, limits.
+     * Stage 5, admit: reserves what {@code request} may use under {@code plan}, or refuses it (a
+     * limit is reached, or, under {@code WORST_CASE}, can never hold it), having given back whatever
+     * it had taken from the other buckets.
      */
-    public Plan plan(CatalogIndex index, ApiKey key, Identity identity, String modelName,
-                     Optional<String> requestedSubscription) {
-        long version = index.version();
-        CatalogIndex.ModelEntry entry = index.model(modelName);
-        if (entry == null) {
-            return Plan.denied(version, identity, Denial.of(DenialReason.MODEL_NOT_FOUND,
-                    "The model '" + modelName + "' does not exist"), null);
-        }
-        ModelRef model = entry.model();
-        if (!model.enabled()) {
-            return Plan.denied(version, identity, Denial.of(DenialReason.MODEL_DISABLED,
-                    "The model '" + modelName + "' is disabled"), model);
-        }
-        if (!key.scope().allowsModel(modelName)) {
-            return Plan.denied(version, identity, Denial.of(DenialReason.OUT_OF_SCOPE,
-                    "This API key is not scoped to the model '" + modelName + "'"), model);
-        }
-        if (!entry.authorizes(identity)) {
-            return Plan.denied(version, identity, Denial.of(DenialReason.NOT_AUTHORIZED,
-                    "No auth policy grants '" + identity.user() + "' access to the model '" + modelName + "'"), model);
-        }
-        Optional<CatalogIndex.Coverage> coverage;
-        if (key.subscription().isPresent()) {
-            String bound = key.subscription().get();
-            if (requestedSubscription.isPresent() && !requestedSubscription.get().equals(bound)) {
-                return Plan.denied(version, identity, Denial.of(DenialReason.SUBSCRIPTION_NOT_ELIGIBLE,
-                        "This API key is bound to the subscription '" + bound + "'"), model);
-            }
-            coverage = entry.eligible(identity, bound);
-            if (coverage.isEmpty()) {
-                return Plan.denied(version, identity, Denial.of(DenialReason.SUBSCRIPTION_NOT_ELIGIBLE,
-                        "This API key is bound to the subscription '" + bound + "', which does not cover the model '"
-                                + modelName + "' for '" + identity.user() + "'"), model);
-            }
-        } else if (requestedSubscription.isPresent()) {
-            coverage = entry.eligible(identity, requestedSubscription.get());
-            if (coverage.isEmpty()) {
-                return Plan.denied(version, identity, Denial.of(DenialReason.SUBSCRIPTION_NOT_ELIGIBLE,
-                        "The subscription '" + requestedSubscription.get() + "' does not cover the model '"
-                                + modelName + "' for '" + identity.user() + "'"), model);
-            }
-        } else {
-            coverage = entry.choose(identity);
-            if (coverage.isEmpty()) {
-                return Plan.denied(version, identity, Denial.of(DenialReason.NO_SUBSCRIPTION,
-                        "No subscription covers the model '" + modelName + "' for '" + identity.user() + "'"), model);
-            }
-        }
-        Subscription subscription = coverage.get().subscription();
-        SubscriptionModel subscriptionModel = coverage.get().entry();
-
-        long now = time.epochNanos();
-        List<LimitSpec> limits = new ArrayList<>();
-        String keyPrefix = "key:" + key.id();
-        // Kuadrant counts subscription windows per user per model within the subscription
-        String subscriptionPrefix = "sub:" + subscription.namespace() + "/" + subscription.name() + ":"
-                + model.namespace() + "/" + model.name() + ":" + identity.user();
-
-        key.limits().requestsPerMinute().ifPresent(rpm -> limits.add(LimitSpec.window(keyPrefix + ":rpm", rpm, MINUTE,
-                LimitSpec.Unit.REQUESTS, DenialReason.REQUEST_RATE_LIMITED,
-                "the API key's limit of " + rpm + " requests per minute")));
-        for (RateLimit limit : subscriptionModel.requestRateLimits()) {
-            limits.add(LimitSpec.window(subscriptionPrefix + ":requests:" + limit.windowText(), limit.limit(),
-                    limit.window(), LimitSpec.Unit.REQUESTS, DenialReason.QUOTA_EXCEEDED,
-                    "the subscription '" + subscription.name() + "' quota of " + limit.limit() + " requests per "
-                            + limit.windowText()));
-        }
-        key.limits().tokensPerMinute().ifPresent(tpm -> limits.add(LimitSpec.window(keyPrefix + ":tpm", tpm, MINUTE,
-                LimitSpec.Unit.TOKENS, DenialReason.TOKEN_RATE_LIMITED,
-                "the API key's limit of " + tpm + " tokens per minute")));
-        for (RateLimit limit : subscriptionModel.tokenRateLimits()) {
-            limits.add(LimitSpec.window(subscriptionPrefix + ":tokens:" + limit.windowText(), limit.limit(),
-                    limit.window(), LimitSpec.Unit.TOKENS, DenialReason.QUOTA_EXCEEDED,
-                    "the subscription '" + subscription.name() + "' quota of " + limit.limit() + " tokens per "
-                            + limit.windowText()));
-        }
-
-        long validUntil = Long.MAX_VALUE;
-        Instant instant = time.now();
-        List<BudgetRef> budgetRefs = new ArrayList<>();
-        key.limits().budget().ifPresent(b -> budgetRefs.add(new BudgetRef("key:" + key.id(), b, "the API key's")));
-        budgets.forUser(identity.user()).ifPresent(b -> budgetRefs.add(
-                new BudgetRef("user:" + identity.user(), b, "the user '" + identity.user() + "''s")));
-        for (String group : new TreeSet<>(identity.groups())) {
-            Budget b = budgets.groups().get(group);
-            if (b != null) {
-                budgetRefs.add(new BudgetRef("group:" + group, b, "the group '" + group + "''s"));
-            }
-        }
-        subscription.budget().ifPresent(b -> budgetRefs.add(new BudgetRef(
-                "sub:" + subscription.namespace() + "/" + subscription.name(), b,
-                "the subscription '" + subscription.name() + "''s")));
-        for (BudgetRef ref : budgetRefs) {
-            Instant start = ref.budget.period().start(instant, budgetZone).toInstant();
-            Instant end = ref.budget.period().end(instant, budgetZone).toInstant();
-            long endNanos = TimeSource.toEpochNanos(end);
-            validUntil = Math.min(validUntil, endNanos);
-            limits.add(LimitSpec.budget("budget:" + ref.owner + ":" + ref.budget.period() + ":" + start.getEpochSecond(),
-                    Pricing.toNanos(ref.budget.amount()), endNanos, now,
-                    ref.label + " budget of " + ref.budget.amount().toPlainString() + " per "
-                            + ref.budget.period().name().toLowerCase(java.util.Locale.ROOT)));
-        }
-
-        Pricing pricing = subscriptionModel.billingRatePerToken().map(Pricing::perToken)
-                .orElseGet(() -> model.price().map(Pricing::of).orElse(Pricing.FREE));
-        return Plan.granted(version, identity, validUntil, model, subscription, pricing,
-                limits.toArray(LimitSpec[]::new), meters.forPlan(model.name(), subscription.name())).withGrant(key);
-    }
-
-    private record BudgetRef(String owner, Budget budget, String label) {
-    }
-
-    /**
-     * Reserves what {@code request} may use under {@code plan}. The returned reservation is
-     * {@linkplain Reservation#denial() refused} when a limit is reached, having given back
-     * whatever it had taken from the other buckets.
-     */
-    public Reservation reserve(Plan plan, AdmissionRequest request) {
+    public ReserveResult reserve(Plan plan, AdmissionRequest request) {
         try {
             return reserve(plan, request, backend);
         } catch (RuntimeException e) {
@@ -198,8 +61,8 @@ public final class Admitter {
                 if (failureWarning.tryAcquire()) {
                     log.warn("limit backend unavailable, refusing requests (fail closed): {}", e.toString());
                 }
-                return new Reservation(plan, null, null, 0, RateLimitStatus.NONE, Denial.of(
-                        DenialReason.STORE_UNAVAILABLE, "Limits cannot be checked right now, try again shortly"));
+                return new LimitRefusal(Denial.of(DenialReason.STORE_UNAVAILABLE,
+                        "Limits cannot be checked right now, try again shortly"), RateLimitStatus.NONE);
             }
             if (failureWarning.tryAcquire()) {
                 log.warn("limit backend unavailable, enforcing limits in this process (fail open): {}", e.toString());
@@ -208,7 +71,7 @@ public final class Admitter {
         }
     }
 
-    private Reservation reserve(Plan plan, AdmissionRequest request, LimitBackend backend) {
+    private ReserveResult reserve(Plan plan, AdmissionRequest request, LimitBackend backend) {
         // max_tokens limits each choice: n (or best_of) choices may each produce it
         long perChoice = request.endpoint().generates() ? request.maxOutputTokens().orElse(defaultMaxOutputTokens) : 0;
         int choices = request.choices();
@@ -253,7 +116,7 @@ public final class Admitter {
             // unlike tryConsumeAndReturnRemaining; probes are made only on the refusal path
             if (wanted > 0 ? !bucket.tryConsume(wanted) : bucket.getAvailableTokens() < 1) {
                 rollBack(buckets, amounts, i);
-                return refused(plan, limit, bucket, Math.max(wanted, 1));
+                return refused(limit, bucket, Math.max(wanted, 1));
             }
             buckets[i] = bucket;
             amounts[i] = wanted;
@@ -276,14 +139,14 @@ public final class Admitter {
                 tightestTokens < 0 ? -1 : limits[tightestTokens].capacity,
                 tightestTokens < 0 ? -1 : Math.max(0, tokenRemaining),
                 tightestTokens < 0 ? 0 : limits[tightestTokens].millisUntilReset(time.epochNanos()));
-        return new Reservation(plan, buckets, amounts, tokens, status, null);
+        return new Reservation(plan, buckets, amounts, tokens, status);
     }
 
     /**
      * The refusal of a request whose worst case exceeds the whole of {@code limit}: waiting does not
      * help, a smaller {@code max_tokens} may. Off the hot path, so it may build its message.
      */
-    private Reservation tooLarge(Plan plan, AdmissionRequest request, LimitSpec limit, long prompt, long perChoice,
+    private LimitRefusal tooLarge(Plan plan, AdmissionRequest request, LimitSpec limit, long prompt, long perChoice,
                                  int choices, long tokens, long money) {
         boolean generates = request.endpoint().generates();
         String asked = !generates ? ""
@@ -304,7 +167,7 @@ public final class Admitter {
                 : "the largest max_tokens that fits is " + largest + (choices > 1 ? " per choice" : "");
         Denial denial = Denial.of(DenialReason.REQUEST_EXCEEDS_LIMIT, "This request can never be admitted: it reserves "
                 + reserves + ", more than the whole of " + limit.description + "; " + fix);
-        return new Reservation(plan, null, null, 0, RateLimitStatus.NONE, denial);
+        return new LimitRefusal(denial, RateLimitStatus.NONE);
     }
 
     /** The largest per-choice output whose worst case costs at most {@code capacity} nanos, -1 if none does. */
@@ -325,7 +188,7 @@ public final class Admitter {
         return low;
     }
 
-    private Reservation refused(Plan plan, LimitSpec limit, Bucket bucket, long wanted) {
+    private LimitRefusal refused(LimitSpec limit, Bucket bucket, long wanted) {
         Duration retryAfter;
         if (limit.unit == LimitSpec.Unit.NANOS_OF_MONEY) {
             retryAfter = Duration.ofNanos(Math.max(0, limit.periodEndNanos - time.epochNanos()));
@@ -340,7 +203,7 @@ public final class Admitter {
             case TOKENS -> new RateLimitStatus(-1, -1, 0, limit.capacity, remaining, retryAfter.toMillis());
             case NANOS_OF_MONEY -> RateLimitStatus.NONE;
         };
-        return new Reservation(plan, null, null, 0, status, denial);
+        return new LimitRefusal(denial, status);
     }
 
     private static void rollBack(Bucket[] buckets, long[] amounts, int upTo) {
