@@ -7,6 +7,27 @@ package dev.maas4j.api;
 public enum DenialReason {
     /** No key was presented. */
     MISSING_KEY(401, "authentication_error", "missing_api_key"),
+    /**
+     * The request path is not in normal form (dot segments, {@code //}, escaped separators): an
+     * upstream would normalize it outside the model's base URL.
+     */
+    INVALID_PATH(400, "invalid_request_error", "invalid_path"),
+    /** The client sent a header of the gateway's own namespace ({@code X-MaaS-*}). */
+    FORBIDDEN_HEADER(403, "permission_error", "forbidden_header"),
+    /** A token endpoint's body is not JSON in UTF-8. */
+    UNSUPPORTED_MEDIA_TYPE(415, "invalid_request_error", "unsupported_media_type"),
+    /** The body is longer than the gateway accepts. */
+    REQUEST_TOO_LARGE(413, "invalid_request_error", "request_too_large"),
+    /** The body did not arrive within the deadline, or arrived too slowly. */
+    REQUEST_TIMEOUT(408, "invalid_request_error", "request_timeout"),
+    /** Too many bodies are arriving at once from the client's address. */
+    TOO_MANY_UPLOADS(429, "rate_limit_error", "too_many_uploads"),
+    /** The body is not valid JSON (or a field read has the wrong type or an absurd value). */
+    MALFORMED_REQUEST(400, "invalid_request_error", "invalid_json"),
+    /** Neither the route nor the body names a model. */
+    MODEL_REQUIRED(400, "invalid_request_error", "model_required"),
+    /** The route and the body name different models. */
+    MODEL_MISMATCH(400, "invalid_request_error", "model_mismatch"),
     /** The key is malformed, unknown or its secret does not match. */
     INVALID_KEY(401, "authentication_error", "invalid_api_key"),
     /** The key has expired. */

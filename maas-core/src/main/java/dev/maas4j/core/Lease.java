@@ -130,6 +130,18 @@ public final class Lease implements AutoCloseable, PendingUsage {
     }
 
     /**
+     * Settles the request from what the adapter saw of its answer, by the rules of
+     * {@link Settlement}: the one way every adapter settles alike.
+     *
+     * @return {@code true} if this call settled the request
+     */
+    public boolean settle(Settlement settlement) {
+        java.util.Objects.requireNonNull(settlement, "settlement");
+        return settle(settlement.outcome(), settlement.recordedStatus(),
+                settlement.charge(request.promptTokensEstimate()));
+    }
+
+    /**
      * Settles the request with an explicit outcome.
      *
      * @return {@code true} if this call settled the request, {@code false} if it was already settled

@@ -279,6 +279,22 @@ public final class MaasEngine implements AutoCloseable {
         return denied(request, denial, status);
     }
 
+    /**
+     * A refusal an adapter decides itself, before the engine could (a path not in normal form, a
+     * body that is too large, slow or malformed, a missing model): counted with the engine's own
+     * in {@code maas.denials{reason}}, so that every refusal is in one set of metrics.
+     */
+    public Denial refuse(DenialReason reason, String message) {
+        return refuse(reason, message, Duration.ZERO);
+    }
+
+    /** {@link #refuse(DenialReason, String)} with a {@code Retry-After}. */
+    public Denial refuse(DenialReason reason, String message, Duration retryAfter) {
+        Objects.requireNonNull(reason, "reason");
+        meters.denied(reason);
+        return new Denial(reason, message, retryAfter);
+    }
+
     /** 6. settle: called once per lease by {@link Lease#settle}. */
     void settle(Lease lease, Outcome outcome, int httpStatus, TokenUsage usage) {
         Reservation reservation = lease.reservation();

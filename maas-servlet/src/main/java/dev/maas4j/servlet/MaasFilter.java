@@ -7,7 +7,6 @@ import dev.maas4j.api.DenialReason;
 import dev.maas4j.api.EndpointKind;
 import dev.maas4j.api.Grant;
 import dev.maas4j.api.Identity;
-import dev.maas4j.api.ModelRef;
 import dev.maas4j.api.RequestIds;
 import dev.maas4j.api.TokenUsage;
 import dev.maas4j.core.AuthFailureThrottle;
@@ -169,14 +168,13 @@ public final class MaasFilter implements Filter {
         // the raw path is appended to a model's base URL: anything an upstream would normalize is refused
         String pathProblem = PathRules.problem(request.getRequestURI());
         if (pathProblem != null) {
-            ErrorResponses.write(response, 400, "The request path is not in normal form: " + pathProblem,
-                    "invalid_request_error", "invalid_path");
+            refuse(response, DenialReason.INVALID_PATH, "The request path is not in normal form: " + pathProblem);
             return;
         }
         String forbidden = Headers.forbiddenClientHeader(headerNames(request));
         if (forbidden != null) {
-            ErrorResponses.write(response, 403, "The header '" + forbidden + "' is set by the gateway and may not "
-                    + "be sent by clients", "permission_error", "forbidden_header");
+            refuse(response, DenialReason.FORBIDDEN_HEADER, "The header '" + forbidden
+                    + "' is set by the gateway and may not be sent by clients");
             return;
         }
         Route route = Route.parse(pathWithinApplication(request));
@@ -201,9 +199,8 @@ public final class MaasFilter implements Filter {
         EndpointKind endpoint = EndpointKind.fromPath(route.v1Suffix());
         String contentType = request.getContentType();
         if (endpoint != EndpointKind.OTHER && !RequestFacts.acceptableForTokens(contentType)) {
-            ErrorResponses.write(response, 415, "The request body must be JSON in UTF-8 (Content-Type: "
-                    + "application/json), not '" + contentType + "'", "invalid_request_error",
-                    "unsupported_media_type");
+            refuse(response, DenialReason.UNSUPPORTED_MEDIA_TYPE, "The request body must be JSON in UTF-8 "
+                    + "(Content-Type: application/json), not '" + contentType + "'");
             return;
         }
         byte[] body = readBody(request, response);
@@ -214,30 +211,20 @@ public final class MaasFilter implements Filter {
         try {
             facts = RequestFacts.of(body, contentType, endpoint, mediaEstimates);
         } catch (IllegalArgumentException e) {
-            ErrorResponses.write(response, 400, "We could not parse the body of your request: " + e.getMessage(),
-                    "invalid_request_error", "invalid_json");
+            refuse(response, DenialReason.MALFORMED_REQUEST, "We could not parse the body of your request: "
+                    + e.getMessage());
             return;
         }
         if (route.model().isPresent() && facts.model().isPresent()
                 && !namesTheSameModel(route.model().get(), facts.model().get())) {
-            ErrorResponses.write(response, 400, "The route names the model '" + route.model().get()
-                    + "' but the body names '" + facts.model().get() + "': name one model, or the same in both",
-                    "invalid_request_error", "model_mismatch");
+            refuse(response, DenialReason.MODEL_MISMATCH, "The route names the model '" + route.model().get()
+                    + "' but the body names '" + facts.model().get() + "': name one model, or the same in both");
             return;
         }
         Optional<String> model = route.model().or(facts::model);
         if (model.isEmpty()) {
-            ErrorResponses.write(response, 400, "you must provide a model parameter", "invalid_request_error",
-                    "model_required");
+            refuse(response, DenialReason.MODEL_REQUIRED, "you must provide a model parameter");
             return;
-        }
-        if (route.namespace().isPresent()) {
-            Optional<ModelRef> known = engine.model(model.get());
-            if (known.isPresent() && !known.get().namespace().equals(route.namespace().get())) {
-                ErrorResponses.write(response, 404, "The model '" + model.get() + "' does not exist in namespace '"
-                        + route.namespace().get() + "'", "not_found_error", "model_not_found");
-                return;
-            }
         }
         AdmissionRequest.Builder admission = AdmissionRequest.builder(null, model.get())
                 .endpoint(endpoint)
@@ -246,6 +233,7 @@ public final class MaasFilter implements Filter {
                 .stream(facts.stream())
                 .requestId(requestId);
         facts.maxOutputTokens().ifPresent(admission::maxOutputTokens);
+        route.namespace().ifPresent(admission::namespace);
         String subscription = request.getHeader(SUBSCRIPTION_HEADER);
         if (subscription != null && !subscription.isBlank()) {
             admission.requestedSubscription(subscription.strip());
@@ -264,8 +252,8 @@ public final class MaasFilter implements Filter {
         } catch (IllegalArgumentException e) {
             // a body that must change but cannot (JSON in UTF-16, say): refused, and nothing is charged
             lease.complete(TokenUsage.NONE, 400);
-            ErrorResponses.write(response, 400, "We could not prepare the body of your request: " + e.getMessage(),
-                    "invalid_request_error", "invalid_json");
+            refuse(response, DenialReason.MALFORMED_REQUEST, "We could not prepare the body of your request: "
+                    + e.getMessage());
             return;
         }
         Exchange exchange = new Exchange(lease, endpoint, facts.promptTokensEstimate(), response, route);
@@ -342,25 +330,23 @@ public final class MaasFilter implements Filter {
         try {
             if (result instanceof BodyReader.TooLarge tooLarge) {
                 response.setHeader("Connection", "close");
-                ErrorResponses.write(response, 413, "The request body is larger than the limit of "
-                        + tooLarge.limit() + " bytes", "invalid_request_error", "request_too_large");
+                refuse(response, DenialReason.REQUEST_TOO_LARGE, "The request body is larger than the limit of "
+                        + tooLarge.limit() + " bytes");
                 // the client may still be sending: let it finish, so that it reads the 413, not a reset
                 response.flushBuffer();
                 bodies.drain(request, drainLimit);
             } else if (result instanceof BodyReader.TooSlow slow) {
                 response.setHeader("Connection", "close");
-                ErrorResponses.write(response, 408, "Request timeout: " + slow.why(), "invalid_request_error",
-                        "request_timeout");
+                refuse(response, DenialReason.REQUEST_TIMEOUT, "Request timeout: " + slow.why());
             } else if (result instanceof BodyReader.Busy busy) {
                 response.setHeader("Connection", "close");
-                response.setHeader("Retry-After", "1");
-                ErrorResponses.write(response, 429, "Too many requests from your address are sending their body at "
-                        + "once (the limit is " + busy.limit() + ")", "rate_limit_error", "too_many_uploads");
+                ErrorResponses.denial(response, engine.refuse(DenialReason.TOO_MANY_UPLOADS, "Too many requests from "
+                        + "your address are sending their body at once (the limit is " + busy.limit() + ")",
+                        Duration.ofSeconds(1)));
             } else if (result instanceof BodyReader.Failed) {
                 // the client went away, or the container's idle timeout ended the read
                 response.setHeader("Connection", "close");
-                ErrorResponses.write(response, 408, "Request timeout: the request body stopped arriving",
-                        "invalid_request_error", "request_timeout");
+                refuse(response, DenialReason.REQUEST_TIMEOUT, "Request timeout: the request body stopped arriving");
             }
         } catch (IOException | RuntimeException e) {
             // the connection is gone: there is nobody to answer
@@ -385,6 +371,11 @@ public final class MaasFilter implements Filter {
         } catch (IOException | RuntimeException e) {
             // the exchange has marked the client as gone; the container reports the broken connection
         }
+    }
+
+    /** Answers a refusal the filter decides itself, counted with the engine's ({@link MaasEngine#refuse}). */
+    private void refuse(HttpServletResponse response, DenialReason reason, String message) throws IOException {
+        ErrorResponses.denial(response, engine.refuse(reason, message));
     }
 
     private void deny(HttpServletResponse response, Lease lease) throws IOException {
@@ -417,8 +408,8 @@ public final class MaasFilter implements Filter {
             String id = suffix.substring("/models/".length());
             Optional<ModelAccess> found = models.stream().filter(m -> m.model().name().equals(id)).findFirst();
             if (found.isEmpty()) {
-                ErrorResponses.write(response, 404, "The model '" + id + "' does not exist or you do not have "
-                        + "access to it.", "not_found_error", "model_not_found");
+                refuse(response, DenialReason.MODEL_NOT_FOUND, "The model '" + id + "' does not exist or you do not "
+                        + "have access to it.");
                 return;
             }
             body = ModelList.single(found.get(), startedEpochSeconds);

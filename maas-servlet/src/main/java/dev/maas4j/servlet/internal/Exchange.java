@@ -2,8 +2,8 @@ package dev.maas4j.servlet.internal;
 
 import dev.maas4j.api.EndpointKind;
 import dev.maas4j.api.RateLimitStatus;
-import dev.maas4j.api.TokenUsage;
 import dev.maas4j.core.Lease;
+import dev.maas4j.core.Settlement;
 import dev.maas4j.core.usage.UsageObserver;
 import dev.maas4j.servlet.MaasFilter;
 import jakarta.servlet.AsyncEvent;
@@ -19,10 +19,7 @@ import java.io.IOException;
  * the {@link Lease} exactly once, whichever of the synchronous return, the async listener, a
  * client disconnect or a timeout gets there first.
  *
- * <p>Settlement rules: a client that went away mid-response is charged what was generated so far
- * (estimated unless usage was already reported); a 5xx with no generated output charges nothing
- * ({@link Lease#fail}); another error status without reported usage charges nothing; anything
- * else is charged the reported usage, or an estimate (flagged) when the upstream reported none.
+ * <p>The settlement rules are core's ({@link Settlement}): this only tells the lease what it saw.
  *
  * <p>Thread-safe: bytes arrive from one writer thread at a time (the servlet contract), and
  * {@link #settle()} is synchronized and idempotent.
@@ -176,29 +173,21 @@ public final class Exchange implements AsyncListener {
         }
     }
 
+    /** Hands the lease what was seen of the answer; the lease decides what is charged ({@link Settlement}). */
     private void settleOnce() {
         UsageObserver o = observer;
         if (o != null) {
             o.finish();
         }
-        int status = failedBeforeCommit ? 500 : response.getStatus();
-        boolean reported = o != null && o.reportedUsage().isPresent();
-        boolean generated = o != null && o.generatedCharacters() > 0;
-        if (clientGone) {
-            lease.abort(usageSoFar(o));
-        } else if (status >= 500 && !reported && !generated && !upstreamFailedMidStream) {
-            lease.fail(status);
-        } else if (status >= 400 && !reported && !generated) {
-            // the model refused the request (bad parameters, context too long): nothing was generated
-            lease.complete(TokenUsage.NONE, status);
-        } else {
-            lease.complete(usageSoFar(o), status);
+        Settlement.Builder settlement = Settlement.builder(failedBeforeCommit ? 500 : response.getStatus())
+                .clientGone(clientGone)
+                .upstreamBrokeOff(upstreamFailedMidStream);
+        if (o != null) {
+            settlement.usage(o.usageOrEstimate(promptTokensEstimate))
+                    .reported(o.reportedUsage().isPresent())
+                    .outputProduced(o.generatedCharacters() > 0);
         }
-    }
-
-    private TokenUsage usageSoFar(UsageObserver o) {
-        return o != null ? o.usageOrEstimate(promptTokensEstimate)
-                : TokenUsage.estimated(promptTokensEstimate, 0);
+        lease.settle(settlement.build());
     }
 
     // ------------------------------------------------------------------ AsyncListener
