@@ -40,6 +40,19 @@ public interface KeyStore {
     void recordLastUsed(java.util.Map<String, Instant> lastUsedByKeyId);
 
     /** Registers a listener told of changes, including changes by other processes where the store can see them. */
+    /**
+     * One page of the keys {@code query} matches at {@code now}, in its order. The default filters
+     * {@link #findByOwner} or {@link #findAll} in memory; a database store should push the query down.
+     */
+    default KeyQuery.Page search(KeyQuery query, Instant now) {
+        List<ApiKey> candidates = query.owner().isPresent() ? findByOwner(query.owner().get()) : findAll();
+        List<ApiKey> matching = candidates.stream().filter(k -> query.matches(k, now)).sorted(query.comparator())
+                .toList();
+        int from = Math.min(query.offset(), matching.size());
+        int to = (int) Math.min((long) from + query.limit(), matching.size());
+        return new KeyQuery.Page(matching.subList(from, to), to < matching.size());
+    }
+
     default void addListener(ChangeListener listener) {
     }
 }

@@ -23,10 +23,12 @@ import java.util.Optional;
  * @param scope        the assets the key may reach
  * @param limits       the key's own limits
  * @param metadata     free-form labels
+ * @param maxLifetime  the longest life this key may have, below the engine's maximum (an ephemeral
+ *                     key's, say); a key given no expiry gets the shorter of the two
  */
 public record KeyRequest(Subject owner, String name, String description, Optional<Instant> expiresAt,
                          Optional<Duration> expiresIn, Optional<String> subscription, KeyScope scope, KeyLimits limits,
-                         Map<String, String> metadata) {
+                         Map<String, String> metadata, Optional<Duration> maxLifetime) {
 
     /** Validates and copies the components. */
     public KeyRequest {
@@ -47,6 +49,19 @@ public record KeyRequest(Subject owner, String name, String description, Optiona
         Objects.requireNonNull(scope, "scope");
         Objects.requireNonNull(limits, "limits");
         metadata = Map.copyOf(Objects.requireNonNull(metadata, "metadata"));
+        Objects.requireNonNull(maxLifetime, "maxLifetime");
+        maxLifetime.ifPresent(d -> {
+            if (d.isNegative() || d.isZero()) {
+                throw new IllegalArgumentException("maxLifetime must be positive, was " + d);
+            }
+        });
+    }
+
+    /** A request without a lifetime of its own: the components as before {@code maxLifetime} was added. */
+    public KeyRequest(Subject owner, String name, String description, Optional<Instant> expiresAt,
+                      Optional<Duration> expiresIn, Optional<String> subscription, KeyScope scope, KeyLimits limits,
+                      Map<String, String> metadata) {
+        this(owner, name, description, expiresAt, expiresIn, subscription, scope, limits, metadata, Optional.empty());
     }
 
     /** A builder for a key owned by {@code owner} named {@code name}. */
@@ -65,6 +80,7 @@ public record KeyRequest(Subject owner, String name, String description, Optiona
         private KeyScope scope = KeyScope.UNRESTRICTED;
         private KeyLimits limits = KeyLimits.NONE;
         private final Map<String, String> metadata = new LinkedHashMap<>();
+        private Optional<Duration> maxLifetime = Optional.empty();
 
         private Builder(Subject owner, String name) {
             this.owner = owner;
@@ -113,10 +129,16 @@ public record KeyRequest(Subject owner, String name, String description, Optiona
             return this;
         }
 
+        /** Sets the longest life this key may have (below the engine's maximum). */
+        public Builder maxLifetime(Duration value) {
+            maxLifetime = Optional.of(value);
+            return this;
+        }
+
         /** Builds the request. */
         public KeyRequest build() {
             return new KeyRequest(owner, name, description, expiresAt, expiresIn, subscription, scope, limits,
-                    metadata);
+                    metadata, maxLifetime);
         }
     }
 }

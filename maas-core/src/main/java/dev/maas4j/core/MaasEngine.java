@@ -98,8 +98,6 @@ public final class MaasEngine implements AutoCloseable {
     private final UsageLedger ledger;
     private final IdentityDirectory directory;
     private final TimeSource time;
-    private final KeyCodec codec;
-    private final Optional<Duration> maxKeyLifetime;
     private final boolean cutRevokedRequests;
     private final EngineMeters meters;
     private final UsageRecorder recorder;
@@ -114,6 +112,7 @@ public final class MaasEngine implements AutoCloseable {
     // what runs beside them
     private final LastUsedWriter lastUsed;
     private final RevocationWatch revocations;
+    private final KeyService keys;
     private volatile boolean closed;
 
     private MaasEngine(Builder b) {
@@ -122,8 +121,7 @@ public final class MaasEngine implements AutoCloseable {
         this.ledger = b.ledger;
         this.directory = b.directory;
         this.time = b.time;
-        this.codec = new KeyCodec(b.serverSecret);
-        this.maxKeyLifetime = b.maxKeyLifetime;
+        KeyCodec codec = new KeyCodec(b.serverSecret);
         this.cutRevokedRequests = b.cutRevokedRequests;
         this.meters = new EngineMeters(b.registry);
         this.ownsScheduler = b.scheduler == null;
@@ -147,6 +145,8 @@ public final class MaasEngine implements AutoCloseable {
         this.recorder = new UsageRecorder(b.ledger, b.recorderSettings(), b.registry);
         this.settler = new Settler(reserver, recorder, time, b.usageBoundPromptFactor, b.usageBoundPromptSlack,
                 b.usageBoundCompletionCeiling);
+        this.keys = new KeyService(keyStore, catalogStore, directory, codec, time, b.maxKeyLifetime, authenticator,
+                revocations);
         ChangeListener listener = new ChangeListener() {
             @Override
             public void keyChanged(String keyId) {
@@ -317,80 +317,33 @@ public final class MaasEngine implements AutoCloseable {
 
     // ------------------------------------------------------------------ keys
 
-    /**
-     * Creates a key and returns its secret, which is shown this once: only its hash is stored.
-     *
-     * @throws IllegalArgumentException if the expiry is in the past or beyond the maximum key
-     *                                  lifetime, or the subscription does not exist or does not
-     *                                  include the owner
-     */
-    public CreatedKey createKey(KeyRequest request) {
-        Objects.requireNonNull(request, "request");
-        Instant now = time.now();
-        Optional<Instant> expiresAt = request.expiresAt().or(() -> request.expiresIn().map(now::plus));
-        if (expiresAt.isPresent() && !expiresAt.get().isAfter(now)) {
-            throw new IllegalArgumentException("expiresAt must be in the future");
-        }
-        if (maxKeyLifetime.isPresent()) {
-            Instant latest = now.plus(maxKeyLifetime.get());
-            if (expiresAt.isEmpty()) {
-                expiresAt = Optional.of(latest);
-            } else if (expiresAt.get().isAfter(latest)) {
-                throw new IllegalArgumentException("expiresAt is beyond the maximum key lifetime of "
-                        + maxKeyLifetime.get());
-            }
-        }
-        if (request.subscription().isPresent()) {
-            String name = request.subscription().get();
-            Subscription subscription = catalogStore.findSubscription(name).orElseThrow(
-                    () -> new IllegalArgumentException("subscription '" + name + "' does not exist"));
-            Identity owner = directory.identityOf(request.owner());
-            if (!subscription.owner().includes(owner)) {
-                throw new IllegalArgumentException("subscription '" + name + "' does not include '"
-                        + request.owner().name() + "'");
-            }
-        }
-        KeyCodec.NewKey generated = codec.generate();
-        ApiKey key = ApiKey.builder()
-                .id(generated.id())
-                .name(request.name())
-                .description(request.description())
-                .owner(request.owner())
-                .secretHash(generated.hash())
-                .displayPrefix(generated.displayPrefix())
-                .createdAt(now)
-                .expiresAt(expiresAt)
-                .subscription(request.subscription())
-                .scope(request.scope())
-                .limits(request.limits())
-                .metadata(request.metadata())
-                .build();
-        keyStore.create(key);
-        authenticator.invalidate(key.id());
-        return new CreatedKey(key, generated.presented());
+    /** The keys: create, revoke, find, search (every rule about keys is there). */
+    public KeyService keys() {
+        return keys;
     }
 
     /**
-     * Revokes a key; the next request with it is refused, and the requests in flight under it are
-     * told ({@link Lease#onRevocation}).
+     * Creates a key ({@link KeyService#create}).
      *
-     * @return {@code true} if the key existed and was active
+     * @throws KeyRequestException naming the field at fault
      */
+    public CreatedKey createKey(KeyRequest request) {
+        return keys.create(request);
+    }
+
+    /** Revokes a key ({@link KeyService#revoke}). */
     public boolean revokeKey(String keyId) {
-        boolean revoked = keyStore.revoke(keyId, time.now());
-        authenticator.invalidate(keyId);
-        revocations.revoked(keyId);
-        return revoked;
+        return keys.revoke(keyId);
     }
 
     /** The key with this id, as stored. */
     public Optional<ApiKey> findKey(String keyId) {
-        return keyStore.findById(keyId);
+        return keys.find(keyId);
     }
 
     /** The keys owned by {@code owner}, newest first. */
     public List<ApiKey> keysOf(Subject owner) {
-        return keyStore.findByOwner(owner);
+        return keys.ownedBy(owner);
     }
 
     /** Drops a key from the caches, so that the next request reads it from the store. */

@@ -106,9 +106,10 @@ class KeyLifecycleTest {
         try (EngineFixture f = new EngineFixture(b -> b.maxKeyLifetime(Duration.ofDays(90)))) {
             CreatedKey created = f.engine.createKey(KeyRequest.builder(Subject.user("alice"), "k").build());
             assertEquals(Optional.of(f.time.now().plus(Duration.ofDays(90))), created.key().expiresAt());
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> f.engine.createKey(
+            KeyRequestException e = assertThrows(KeyRequestException.class, () -> f.engine.createKey(
                     KeyRequest.builder(Subject.user("alice"), "k").expiresIn(Duration.ofDays(91)).build()));
-            assertTrue(e.getMessage().contains("maximum key lifetime"), e.getMessage());
+            assertEquals("expiresIn", e.field(), "the field the request used is named");
+            assertTrue(e.getMessage().contains("at most 90d"), e.getMessage());
         }
     }
 

@@ -1,0 +1,235 @@
+package dev.maas4j.core;
+
+import dev.maas4j.api.ApiKey;
+import dev.maas4j.api.CatalogStore;
+import dev.maas4j.api.Identity;
+import dev.maas4j.api.IdentityDirectory;
+import dev.maas4j.api.KeyQuery;
+import dev.maas4j.api.KeyStatus;
+import dev.maas4j.api.KeyStore;
+import dev.maas4j.api.Subject;
+import dev.maas4j.api.Subscription;
+import dev.maas4j.api.TimeSource;
+import dev.maas4j.core.internal.KeyAuthenticator;
+import dev.maas4j.core.internal.KeyCodec;
+import dev.maas4j.core.internal.RevocationWatch;
+import dev.maas4j.core.internal.SubscriptionChooser;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * API keys: create one (with every check, in one place), revoke one or many, find and search them,
+ * and the subscription a new key is bound to by default. What every front end (the management
+ * API, a portal, an embedding application) calls, so that they all follow the same rules.
+ * Obtained from {@link MaasEngine#keys()}.
+ *
+ * <pre>{@code
+ * KeyService keys = engine.keys();
+ * Subject owner = Subject.user("alice");
+ * CreatedKey created = keys.create(KeyRequest.builder(owner, "laptop")
+ *         .subscription(keys.defaultSubscription(owner).orElseThrow())
+ *         .expiresIn(Duration.ofDays(30)).build());            // KeyRequestException names a bad field
+ * String secret = created.secret().reveal();                   // shown once
+ * }</pre>
+ *
+ * <p>Thread-safe; the store does the I/O.
+ */
+public final class KeyService {
+    private final KeyStore store;
+    private final CatalogStore catalog;
+    private final IdentityDirectory directory;
+    private final KeyCodec codec;
+    private final TimeSource time;
+    private final Optional<Duration> maxKeyLifetime;
+    private final KeyAuthenticator authenticator;
+    private final RevocationWatch revocations;
+
+    KeyService(KeyStore store, CatalogStore catalog, IdentityDirectory directory, KeyCodec codec, TimeSource time,
+               Optional<Duration> maxKeyLifetime, KeyAuthenticator authenticator, RevocationWatch revocations) {
+        this.store = store;
+        this.catalog = catalog;
+        this.directory = directory;
+        this.codec = codec;
+        this.time = time;
+        this.maxKeyLifetime = maxKeyLifetime;
+        this.authenticator = authenticator;
+        this.revocations = revocations;
+    }
+
+    /**
+     * Creates a key and returns its secret, which is shown this once: only its hash is stored.
+     * Checked: the expiry is in the future and within the key's longest life (the engine's
+     * {@code maxKeyLifetime}, or the request's own if shorter; a key given no expiry gets that life);
+     * the subscription, if given, exists and includes the owner; every model of the scope exists.
+     *
+     * @throws KeyRequestException naming the field at fault
+     */
+    public CreatedKey create(KeyRequest request) {
+        Objects.requireNonNull(request, "request");
+        Instant now = time.now();
+        Optional<Instant> expiresAt = expiry(request, now);
+        if (request.subscription().isPresent()) {
+            checkSubscription(request.subscription().get(), request.owner());
+        }
+        for (String model : request.scope().models()) {
+            if (catalog.findModel(model).isEmpty()) {
+                throw new KeyRequestException("models", KeyRequestException.INVALID_REQUEST,
+                        "models: no model named '" + model + "'");
+            }
+        }
+        KeyCodec.NewKey generated = codec.generate();
+        ApiKey key = ApiKey.builder()
+                .id(generated.id())
+                .name(request.name())
+                .description(request.description())
+                .owner(request.owner())
+                .secretHash(generated.hash())
+                .displayPrefix(generated.displayPrefix())
+                .createdAt(now)
+                .expiresAt(expiresAt)
+                .subscription(request.subscription())
+                .scope(request.scope())
+                .limits(request.limits())
+                .metadata(request.metadata())
+                .build();
+        store.create(key);
+        authenticator.invalidate(key.id());
+        return new CreatedKey(key, generated.presented());
+    }
+
+    /** The expiry a new key gets, checked against the longest life it may have. */
+    private Optional<Instant> expiry(KeyRequest request, Instant now) {
+        // the field named in an error is the one the request used
+        String field = request.expiresAt().isPresent() || request.expiresIn().isEmpty() ? "expiresAt" : "expiresIn";
+        Optional<Instant> expiresAt = request.expiresAt().or(() -> request.expiresIn().map(now::plus));
+        if (expiresAt.isPresent() && !expiresAt.get().isAfter(now)) {
+            throw new KeyRequestException(field, KeyRequestException.INVALID_REQUEST, field + " must be in the future");
+        }
+        Optional<Duration> longest = longestLife(request);
+        if (longest.isEmpty()) {
+            return expiresAt;
+        }
+        Instant latest = now.plus(longest.get());
+        if (expiresAt.isEmpty()) {
+            return Optional.of(latest);
+        }
+        if (expiresAt.get().isAfter(latest)) {
+            throw new KeyRequestException(field, KeyRequestException.INVALID_REQUEST, field + " must be at most "
+                    + text(longest.get()) + " from now");
+        }
+        return expiresAt;
+    }
+
+    private Optional<Duration> longestLife(KeyRequest request) {
+        if (request.maxLifetime().isEmpty()) {
+            return maxKeyLifetime;
+        }
+        Duration own = request.maxLifetime().get();
+        return Optional.of(maxKeyLifetime.filter(engine -> engine.compareTo(own) < 0).orElse(own));
+    }
+
+    private void checkSubscription(String name, Subject owner) {
+        Identity identity = directory.identityOf(owner);
+        boolean available = catalog.findSubscription(name).map(s -> s.owner().includes(identity)).orElse(false);
+        if (!available) {
+            // one code and message whether it does not exist or is not the owner's (as Open Data Hub
+            // does), so that subscription names cannot be probed
+            throw new KeyRequestException("subscription", KeyRequestException.INVALID_SUBSCRIPTION,
+                    "subscription '" + name + "' does not exist or is not available to the key's owner");
+        }
+    }
+
+    /**
+     * The subscription a new key of {@code owner} is bound to when none is asked for: the best of
+     * theirs in the one subscription order (higher priority, then the larger token limit, then name),
+     * the order admission chooses in.
+     */
+    public Optional<String> defaultSubscription(Subject owner) {
+        List<Subscription> best = subscriptionsOf(directory.identityOf(owner));
+        return best.isEmpty() ? Optional.empty() : Optional.of(best.get(0).name());
+    }
+
+    /** The subscriptions that include {@code identity}, best first in the one subscription order. */
+    public List<Subscription> subscriptionsOf(Identity identity) {
+        return SubscriptionChooser.best(catalog.subscriptions(), identity);
+    }
+
+    /**
+     * Revokes a key; the next request with it is refused, and the requests in flight under it are
+     * told ({@link Lease#onRevocation}).
+     *
+     * @return {@code true} if the key existed and was active
+     */
+    public boolean revoke(String keyId) {
+        boolean revoked = store.revoke(keyId, time.now());
+        authenticator.invalidate(keyId);
+        revocations.revoked(keyId);
+        return revoked;
+    }
+
+    /**
+     * Revokes every active key of {@code owner} (if given) bound to {@code subscription} (if given).
+     *
+     * @return the ids of the keys this call revoked
+     * @throws IllegalArgumentException if neither is given
+     */
+    public List<String> revokeAll(Optional<Subject> owner, Optional<String> subscription) {
+        List<String> revoked = new ArrayList<>();
+        for (ApiKey key : active(owner, subscription)) {
+            if (revoke(key.id())) {
+                revoked.add(key.id());
+            }
+        }
+        return revoked;
+    }
+
+    /** The active keys {@link #revokeAll} would revoke. */
+    public List<ApiKey> active(Optional<Subject> owner, Optional<String> subscription) {
+        if (owner.isEmpty() && subscription.isEmpty()) {
+            throw new IllegalArgumentException("an owner or a subscription is required");
+        }
+        List<ApiKey> result = new ArrayList<>();
+        int offset = 0;
+        while (true) {
+            KeyQuery.Page page = search(new KeyQuery(owner, Set.of(KeyStatus.ACTIVE), subscription, Map.of(), Map.of(),
+                    KeyQuery.Sort.CREATED_AT, true, offset, 1_000));
+            result.addAll(page.keys());
+            if (!page.hasMore()) {
+                return result;
+            }
+            offset += page.keys().size();
+        }
+    }
+
+    /** One page of the keys {@code query} matches now. */
+    public KeyQuery.Page search(KeyQuery query) {
+        return store.search(Objects.requireNonNull(query, "query"), time.now());
+    }
+
+    /** The key with this id, as stored. */
+    public Optional<ApiKey> find(String keyId) {
+        return store.findById(keyId);
+    }
+
+    /** The keys owned by {@code owner}, newest first. */
+    public List<ApiKey> ownedBy(Subject owner) {
+        return store.findByOwner(owner);
+    }
+
+    private static String text(Duration duration) {
+        if (duration.toDays() > 0 && duration.equals(Duration.ofDays(duration.toDays()))) {
+            return duration.toDays() + "d";
+        }
+        if (duration.toHours() > 0 && duration.equals(Duration.ofHours(duration.toHours()))) {
+            return duration.toHours() + "h";
+        }
+        return duration.toMinutes() + "m";
+    }
+}
