@@ -29,7 +29,7 @@ class ManagementErrorsTest {
     @CsvSource(delimiter = '|', value = {
             "{\"name\":\"k\",\"expiresIn\":\"30 days\"}|expiresIn|expiresIn must look like 30d, 12h or 90m",
             "{\"name\":\"k\",\"expiresIn\":\"0d\"}|expiresIn|expiresIn must look like 30d, 12h or 90m",
-            "{\"name\":\"k\",\"expiresIn\":\"91d\"}|expiresIn|expiresIn must be at most 90d",
+            "{\"name\":\"k\",\"expiresIn\":\"91d\"}|expiresIn|expiresIn must be at most 90d from now",
             "{\"name\":\"k\",\"expiresAt\":\"tomorrow\"}|expiresAt|expiresAt must be an RFC 3339 timestamp such as 2026-12-31T23:59:59Z",
             "{\"name\":\"k\",\"expiresAt\":\"2020-01-01T00:00:00Z\"}|expiresAt|expiresAt must be in the future",
             "{\"name\":\"k\",\"expiresAt\":\"2026-04-01T00:00:00Z\",\"expiresIn\":\"1d\"}|expiresIn|expiresAt and expiresIn are mutually exclusive: give one of them",
@@ -44,7 +44,7 @@ class ManagementErrorsTest {
             "{\"name\":\"k\",\"limits\":{\"budget\":10,\"budgetPeriod\":\"year\"}}|limits.budgetPeriod|limits.budgetPeriod must be one of day, week, month",
             "{\"name\":\"k\",\"limits\":{\"budgetPeriod\":\"day\"}}|limits.budget|limits.budget is required with limits.budgetPeriod",
             "{\"name\":\"k\",\"limits\":{\"budget\":\"5\"}}|limits.budgetPeriod|limits.budgetPeriod is required with limits.budget",
-            "{\"name\":\"k\",\"models\":[\"granite\",\"gpt-9\"]}|models[1]|models[1]: no model named 'gpt-9'",
+            "{\"name\":\"k\",\"models\":[\"granite\",\"gpt-9\"]}|models|models: no model named 'gpt-9'",
             "{\"name\":\"k\",\"models\":\"granite\"}|models|models must be an array",
             "{\"name\":\"k\",\"labels\":{\"bad key!\":\"x\"}}|labels.bad key!|labels key 'bad key!' must be 1 to 63 letters, digits, '.', '_', '-' or '/', starting and ending with a letter or digit",
             "{\"name\":\"k\",\"labels\":{\"maas4j.dev/ephemeral\":\"true\"}}|labels.maas4j.dev/ephemeral|labels key 'maas4j.dev/ephemeral' uses the reserved prefix maas4j.dev/",

@@ -5,7 +5,7 @@ import dev.maas4j.api.Denial;
 import dev.maas4j.api.DenialReason;
 import dev.maas4j.api.Identity;
 import dev.maas4j.api.Subscription;
-import dev.maas4j.api.SubscriptionModel;
+import dev.maas4j.core.SubscriptionOrder;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -15,8 +15,8 @@ import java.util.Optional;
 /**
  * Stage 3, choose the subscription: the key's bound one, else the one the client asked for
  * ({@code X-MaaS-Subscription}), else the best that covers the model for the identity; each must
- * cover it, else 403. "Best" is {@link #ORDER}, the one order of subscriptions everywhere (admission,
- * the model list, the subscription a new key is bound to, the management views). Stateless and
+ * cover it, else 403. "Best" is {@link #ORDER}: {@link SubscriptionOrder}, the one order of
+ * subscriptions everywhere, comparing the subscriptions' limits for this model. Stateless and
  * thread-safe.
  */
 public final class SubscriptionChooser {
@@ -30,11 +30,6 @@ public final class SubscriptionChooser {
                     .reversed())
             .thenComparing(c -> c.subscription().name());
 
-    /** {@link #ORDER} for subscriptions regardless of a model: their largest token limit over all models. */
-    public static final Comparator<Subscription> ORDER_ANY_MODEL = Comparator
-            .comparingInt(Subscription::priority).reversed()
-            .thenComparing(Comparator.comparingLong(SubscriptionChooser::largestTokenLimit).reversed())
-            .thenComparing(Subscription::name);
 
     /** The subscription charged for this model, or why none may be. */
     public Decision<CatalogIndex.Coverage> choose(CatalogIndex.ModelEntry entry, ApiKey key, Identity identity,
@@ -74,16 +69,9 @@ public final class SubscriptionChooser {
         return names;
     }
 
-    /** The identity's subscriptions, best first by {@link #ORDER_ANY_MODEL}. */
+    /** The identity's subscriptions, best first ({@link SubscriptionOrder#BEST_FIRST}). */
     public static List<Subscription> best(List<Subscription> subscriptions, Identity identity) {
-        return subscriptions.stream().filter(s -> s.owner().includes(identity)).sorted(ORDER_ANY_MODEL).toList();
-    }
-
-    private static long largestTokenLimit(Subscription subscription) {
-        long largest = 0;
-        for (SubscriptionModel model : subscription.modelRefs()) {
-            largest = Math.max(largest, model.largestTokenLimit());
-        }
-        return largest;
+        return subscriptions.stream().filter(s -> s.owner().includes(identity)).sorted(SubscriptionOrder.BEST_FIRST)
+                .toList();
     }
 }

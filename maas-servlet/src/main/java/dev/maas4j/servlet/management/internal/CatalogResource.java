@@ -14,6 +14,7 @@ import dev.maas4j.api.Subscription;
 import dev.maas4j.api.SubscriptionModel;
 import dev.maas4j.api.TokenMetadata;
 import dev.maas4j.core.MaasEngine;
+import dev.maas4j.core.SubscriptionOrder;
 
 import java.io.IOException;
 import java.math.BigDecimal;
@@ -21,7 +22,6 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -83,14 +83,9 @@ final class CatalogResource {
         return engine.directory().identityOf(Access.self(call.caller));
     }
 
-    private static Comparator<Subscription> bestFirst() {
-        return Comparator.comparingInt(Subscription::priority).reversed().thenComparing(Subscription::name);
-    }
-
-    /** The caller's subscriptions, highest priority first. */
+    /** The caller's subscriptions, best first in the one subscription order (the engine's). */
     private List<Subscription> subscriptionsOf(Identity identity) {
-        return engine.catalogStore().subscriptions().stream().filter(s -> s.owner().includes(identity))
-                .sorted(bestFirst()).toList();
+        return engine.keys().subscriptionsOf(identity);
     }
 
     private void models(Call call) throws IOException {
@@ -124,7 +119,7 @@ final class CatalogResource {
     /** A model as Open Data Hub shows it, plus the administrators' properties when {@code admin}. */
     private CatalogJson.Model modelView(Call call, ModelRef model, boolean admin) {
         List<String> covering = engine.catalogStore().subscriptions().stream()
-                .filter(s -> s.entryFor(model).isPresent()).sorted(bestFirst()).map(Subscription::name).toList();
+                .filter(s -> s.entryFor(model).isPresent()).sorted(SubscriptionOrder.BEST_FIRST).map(Subscription::name).toList();
         CatalogJson.Model odh = odhModel(call, model, covering);
         if (!admin) {
             return odh;
@@ -167,7 +162,7 @@ final class CatalogResource {
 
     private void subscriptions(Call call) throws IOException {
         if (call.caller.canReadAll()) {
-            call.json(200, engine.catalogStore().subscriptions().stream().sorted(bestFirst())
+            call.json(200, engine.catalogStore().subscriptions().stream().sorted(SubscriptionOrder.BEST_FIRST)
                     .map(s -> subscriptionView(s, true)).toList());
             return;
         }

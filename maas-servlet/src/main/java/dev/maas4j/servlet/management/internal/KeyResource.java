@@ -7,6 +7,7 @@ import dev.maas4j.api.BudgetPeriod;
 import dev.maas4j.api.CatalogStore;
 import dev.maas4j.api.Identity;
 import dev.maas4j.api.KeyLimits;
+import dev.maas4j.api.KeyQuery;
 import dev.maas4j.api.KeyScope;
 import dev.maas4j.api.KeyStatus;
 import dev.maas4j.api.ModelRef;
@@ -18,6 +19,7 @@ import dev.maas4j.api.Subscription;
 import dev.maas4j.api.SubscriptionModel;
 import dev.maas4j.core.CreatedKey;
 import dev.maas4j.core.KeyRequest;
+import dev.maas4j.core.KeyRequestException;
 import dev.maas4j.core.MaasEngine;
 import dev.maas4j.core.ModelAccess;
 import dev.maas4j.servlet.Caller;
@@ -26,7 +28,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -94,9 +96,9 @@ final class KeyResource {
             KeyRequest request = keyRequest(body, owner, call.now);
             CreatedKey created;
             try {
-                created = engine.createKey(request);
-            } catch (IllegalArgumentException e) {
-                throw engineRejection(e, body);
+                created = engine.keys().create(request);
+            } catch (KeyRequestException e) {
+                throw ApiException.badRequest(e.code(), e.field(), e.getMessage());
             }
             ApiKey key = created.key();
             details.put("name", key.name());
@@ -144,10 +146,12 @@ final class KeyResource {
         if (body.description() != null) {
             b.description(Text.bounded(body.description(), 2048, "description"));
         }
-        expiry(body, ephemeral, now, b);
+        expiry(body, ephemeral, b);
         Identity identity = engine.directory().identityOf(owner);
-        b.subscription(body.subscription() != null ? checkSubscription(body.subscription(), identity)
-                : defaultSubscription(identity));
+        b.subscription(body.subscription() != null ? nonBlank(body.subscription(), "subscription")
+                : engine.keys().defaultSubscription(owner).orElseThrow(() -> ApiException.badRequest(
+                        KeyRequestException.INVALID_SUBSCRIPTION, "subscription",
+                        "no subscription is available to the key's owner")));
         if (!identity.groups().isEmpty()) {
             // JSON, because group names may contain any separator
             b.putMetadata(GROUPS_LABEL, Json.toString(new java.util.TreeSet<>(identity.groups())));
@@ -165,69 +169,34 @@ final class KeyResource {
         return b.build();
     }
 
-    private void expiry(KeyJson.CreateRequest body, boolean ephemeral, Instant now, KeyRequest.Builder b) {
+    /** The expiry asked for; the key service checks it against the key's longest life. */
+    private void expiry(KeyJson.CreateRequest body, boolean ephemeral, KeyRequest.Builder b) {
         if (body.expiresAt() != null && body.expiresIn() != null) {
             throw ApiException.invalid("expiresIn", "expiresAt and expiresIn are mutually exclusive: give one of them");
         }
-        Duration max = ephemeral ? settings.ephemeralKeyLifetime() : settings.maxKeyLifetime();
-        String kind = ephemeral ? " for an ephemeral key" : "";
+        b.maxLifetime(ephemeral ? settings.ephemeralKeyLifetime() : settings.maxKeyLifetime());
         if (body.expiresAt() != null) {
-            Instant at = Text.parseInstant(body.expiresAt(), "expiresAt");
-            if (!at.isAfter(now)) {
-                throw ApiException.invalid("expiresAt", "expiresAt must be in the future");
-            }
-            if (Duration.between(now, at).compareTo(max) > 0) {
-                throw ApiException.invalid("expiresAt", "expiresAt must be at most " + Text.relative(max)
-                        + " from now" + kind);
-            }
-            b.expiresAt(at);
+            b.expiresAt(Text.parseInstant(body.expiresAt(), "expiresAt"));
         } else if (body.expiresIn() != null) {
-            Duration in = Text.parseRelative(body.expiresIn(), "expiresIn");
-            if (in.compareTo(max) > 0) {
-                throw ApiException.invalid("expiresIn", "expiresIn must be at most " + Text.relative(max) + kind);
-            }
-            b.expiresIn(in);
-        } else {
-            b.expiresIn(max);
+            b.expiresIn(Text.parseRelative(body.expiresIn(), "expiresIn"));
         }
     }
 
-    /** Open Data Hub's default: the owner's highest-priority subscription (ties by name). */
-    private String defaultSubscription(Identity identity) {
-        return engine.catalogStore().subscriptions().stream()
-                .filter(s -> s.owner().includes(identity))
-                .min(Comparator.comparingInt(Subscription::priority).reversed().thenComparing(Subscription::name))
-                .map(Subscription::name)
-                .orElseThrow(() -> ApiException.badRequest("invalid_subscription", "subscription",
-                        "no subscription is available to the key's owner"));
+    private static String nonBlank(String value, String field) {
+        if (value.isBlank()) {
+            throw ApiException.invalid(field, field + " must not be blank");
+        }
+        return value;
     }
 
-    private String checkSubscription(String name, Identity identity) {
-        if (name.isBlank()) {
-            throw ApiException.invalid("subscription", "subscription must not be blank");
-        }
-        boolean available = engine.catalogStore().findSubscription(name)
-                .map(s -> s.owner().includes(identity)).orElse(false);
-        if (!available) {
-            // one code and message whether it does not exist or is not the owner's (as Open Data Hub does),
-            // so that subscription names cannot be probed
-            throw ApiException.badRequest("invalid_subscription", "subscription",
-                    "subscription '" + name + "' does not exist or is not available to the key's owner");
-        }
-        return name;
-    }
-
-    private KeyScope scope(List<String> models) {
+    /** The models asked for; the key service checks that each exists. */
+    private static KeyScope scope(List<String> models) {
         Set<String> names = new LinkedHashSet<>();
-        CatalogStore catalog = engine.catalogStore();
         for (int i = 0; i < models.size(); i++) {
             String model = models.get(i);
             String field = "models[" + i + "]";
             if (model == null || model.isBlank()) {
                 throw ApiException.invalid(field, field + " must be a model name");
-            }
-            if (catalog.findModel(model).isEmpty()) {
-                throw ApiException.invalid(field, field + ": no model named '" + model + "'");
             }
             names.add(model);
         }
@@ -259,16 +228,16 @@ final class KeyResource {
         return b.build();
     }
 
+    /** A budget period named by a field: {@link BudgetPeriod#parse}'s grammar, its error naming the field. */
     static BudgetPeriod period(String text, String field) {
         if (text == null) {
             return BudgetPeriod.MONTH;
         }
-        return switch (text) {
-            case "day", "daily" -> BudgetPeriod.DAY;
-            case "week", "weekly" -> BudgetPeriod.WEEK;
-            case "month", "monthly" -> BudgetPeriod.MONTH;
-            default -> throw ApiException.invalid(field, field + " must be one of day, week, month");
-        };
+        try {
+            return BudgetPeriod.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.invalid(field, field + " must be one of day, week, month");
+        }
     }
 
     private static long positive(long value, String field) {
@@ -305,21 +274,6 @@ final class KeyResource {
         return result;
     }
 
-    /** Maps what the engine refused (expiry beyond the maximum lifetime, ...) to a 400 naming the field. */
-    private static ApiException engineRejection(IllegalArgumentException e, KeyJson.CreateRequest body) {
-        String message = e.getMessage() == null ? "invalid key request" : e.getMessage();
-        if (message.startsWith("expiresAt")) {
-            if (body.expiresIn() != null) {
-                return ApiException.invalid("expiresIn", "expiresIn" + message.substring("expiresAt".length()));
-            }
-            return ApiException.invalid("expiresAt", message);
-        }
-        if (message.startsWith("subscription")) {
-            return ApiException.badRequest("invalid_subscription", "subscription", message);
-        }
-        return ApiException.badRequest("invalid_request", message);
-    }
-
     // ------------------------------------------------------------------ read
 
     private void config(Call call) throws IOException {
@@ -330,17 +284,24 @@ final class KeyResource {
     private void list(Call call) throws IOException {
         int limit = intQuery(call, "limit", settings.maxPageSize(), 1, settings.maxPageSize());
         int offset = intQuery(call, "offset", 0, 0, Integer.MAX_VALUE);
-        List<ApiKey> keys;
-        Optional<String> username = call.query("username");
+        Optional<Subject> owner = owner(call, call.query("username"), "listing another user's keys");
+        call.json(200, page(engine.keys().search(new KeyQuery(owner, EnumSet.allOf(KeyStatus.class), Optional.empty(),
+                Map.of(), Map.of(), KeyQuery.Sort.CREATED_AT, false, offset, limit)), call.now));
+    }
+
+    /**
+     * Whose keys a listing shows: another user's (which needs a reading role), everybody's (for a
+     * reading role that names nobody), else the caller's own.
+     */
+    private static Optional<Subject> owner(Call call, Optional<String> username, String what) {
         if (username.isPresent() && !username.get().equals(call.caller.user())) {
-            Access.requireReadAll(call.caller, "listing another user's keys");
-            keys = engine.keysOf(Subject.user(username.get()));
-        } else if (username.isEmpty() && call.caller.canReadAll()) {
-            keys = engine.keyStore().findAll();
-        } else {
-            keys = engine.keysOf(Access.self(call.caller));
+            Access.requireReadAll(call.caller, what);
+            return Optional.of(Subject.user(username.get()));
         }
-        call.json(200, page(keys, offset, limit, call.now));
+        if (username.isEmpty() && call.caller.canReadAll()) {
+            return Optional.empty();
+        }
+        return Optional.of(Access.self(call.caller));
     }
 
     private void search(Call call) throws IOException {
@@ -352,19 +313,11 @@ final class KeyResource {
         Set<KeyStatus> statuses = statuses(filters.status());
         Map<String, String> labels = filters.labels() == null ? Map.of() : filters.labels();
         boolean includeEphemeral = Boolean.TRUE.equals(filters.includeEphemeral());
-
-        List<ApiKey> base;
-        if (filters.username() != null && !filters.username().equals(call.caller.user())) {
-            if (!call.caller.canReadAll()) {
-                throw ApiException.forbidden(
-                        "filters.username: only the admin and adminReadonly roles may search other users' keys");
-            }
-            base = engine.keysOf(Subject.user(filters.username()));
-        } else if (filters.username() == null && call.caller.canReadAll()) {
-            base = engine.keyStore().findAll();
-        } else {
-            base = engine.keysOf(Access.self(call.caller));
+        if (filters.username() != null && !filters.username().equals(call.caller.user()) && !call.caller.canReadAll()) {
+            throw ApiException.forbidden(
+                    "filters.username: only the admin and adminReadonly roles may search other users' keys");
         }
+        Optional<Subject> owner = owner(call, Optional.ofNullable(filters.username()), "searching other users' keys");
 
         KeyJson.Sort sort = body.sort() != null ? body.sort() : new KeyJson.Sort(null, null);
         String by = sort.by() == null ? "created_at" : sort.by();
@@ -386,17 +339,10 @@ final class KeyResource {
         if (offset < 0) {
             throw ApiException.invalid("pagination.offset", "pagination.offset must not be negative");
         }
-
-        Instant now = call.now;
-        List<ApiKey> matching = base.stream()
-                .filter(k -> statuses.contains(k.status(now)))
-                .filter(k -> includeEphemeral || !ephemeral(k))
-                .filter(k -> filters.subscription() == null
-                        || k.subscription().map(filters.subscription()::equals).orElse(false))
-                .filter(k -> labels.entrySet().stream().allMatch(l -> l.getValue().equals(k.metadata().get(l.getKey()))))
-                .sorted(comparator(by, order.equals("asc")))
-                .toList();
-        call.json(200, page(matching, offset, limit, now));
+        KeyQuery query = new KeyQuery(owner, statuses, Optional.ofNullable(filters.subscription()), labels,
+                includeEphemeral ? Map.of() : Map.of(EPHEMERAL_LABEL, "true"),
+                KeyQuery.Sort.valueOf(by.toUpperCase(Locale.ROOT)), order.equals("asc"), offset, limit);
+        call.json(200, page(engine.keys().search(query), call.now));
     }
 
     private static Set<KeyStatus> statuses(List<String> status) {
@@ -415,33 +361,8 @@ final class KeyResource {
         return result;
     }
 
-    private static Comparator<ApiKey> comparator(String by, boolean ascending) {
-        Comparator<ApiKey> primary = switch (by) {
-            case "name" -> Comparator.comparing(ApiKey::name, String.CASE_INSENSITIVE_ORDER);
-            case "expires_at" -> byOptional(k -> k.expiresAt(), ascending);
-            case "last_used_at" -> byOptional(k -> k.lastUsedAt(), ascending);
-            default -> Comparator.comparing(ApiKey::createdAt);
-        };
-        if (!by.equals("expires_at") && !by.equals("last_used_at") && !ascending) {
-            primary = primary.reversed();
-        }
-        // the id makes the order total, so that pages never overlap or skip a key
-        Comparator<ApiKey> tie = Comparator.comparing(ApiKey::id);
-        return primary.thenComparing(ascending ? tie : tie.reversed());
-    }
-
-    /** Keys without the value sort last whatever the order. */
-    private static Comparator<ApiKey> byOptional(java.util.function.Function<ApiKey, Optional<Instant>> field,
-                                                 boolean ascending) {
-        Comparator<Instant> order = ascending ? Comparator.naturalOrder() : Comparator.reverseOrder();
-        return Comparator.comparing(k -> field.apply(k).orElse(null), Comparator.nullsLast(order));
-    }
-
-    private KeyJson.KeyList page(List<ApiKey> keys, int offset, int limit, Instant now) {
-        int from = Math.min(offset, keys.size());
-        int to = (int) Math.min((long) from + limit, keys.size());
-        List<KeyJson.Key> data = keys.subList(from, to).stream().map(k -> view(k, now)).toList();
-        return new KeyJson.KeyList(data, to < keys.size());
+    private KeyJson.KeyList page(KeyQuery.Page page, Instant now) {
+        return new KeyJson.KeyList(page.keys().stream().map(k -> view(k, now)).toList(), page.hasMore());
     }
 
     private void details(Call call) throws IOException {
@@ -599,13 +520,8 @@ final class KeyResource {
                 throw ApiException.forbidden(own ? "your roles do not allow revoking API keys"
                         : "revoking other users' keys or a subscription's keys requires the admin role");
             }
-            Instant now = call.now;
-            List<ApiKey> candidates = username != null ? engine.keysOf(Subject.user(username))
-                    : engine.keyStore().findAll();
-            List<ApiKey> matching = candidates.stream()
-                    .filter(k -> k.status(now) == KeyStatus.ACTIVE)
-                    .filter(k -> subscription == null || k.subscription().map(subscription::equals).orElse(false))
-                    .toList();
+            Optional<Subject> owner = Optional.ofNullable(username).map(Subject::user);
+            List<ApiKey> matching = engine.keys().active(owner, Optional.ofNullable(subscription));
             String scope = (username != null ? "for user " + username : "")
                     + (username != null && subscription != null ? " in " : "")
                     + (subscription != null ? "for subscription " + subscription : "");
@@ -614,12 +530,7 @@ final class KeyResource {
                         "Dry run: " + matching.size() + " active key(s) would be revoked " + scope, true));
                 return;
             }
-            List<String> ids = new ArrayList<>();
-            for (ApiKey key : matching) {
-                if (engine.revokeKey(key.id())) {
-                    ids.add(key.id());
-                }
-            }
+            List<String> ids = engine.keys().revokeAll(owner, Optional.ofNullable(subscription));
             details.put("revokedCount", Integer.toString(ids.size()));
             details.put("keyIds", ids.stream().limit(MAX_BULK_IDS_IN_AUDIT).collect(Collectors.joining(","))
                     + (ids.size() > MAX_BULK_IDS_IN_AUDIT ? ",..." : ""));
