@@ -95,12 +95,7 @@ public final class BearerTokenResolver implements IdentityResolver {
 
     /** The credential of {@code Authorization: Bearer <token>}, if the request has one. */
     static Optional<String> bearerToken(HttpServletRequest request) {
-        String header = request.getHeader("Authorization");
-        if (header == null || header.length() <= 7 || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            return Optional.empty();
-        }
-        String token = header.substring(7).trim();
-        return token.isEmpty() ? Optional.empty() : Optional.of(token);
+        return dev.maas4j.core.Credentials.bearer(request.getHeader("Authorization"));
     }
 
     private static byte[] sha256(String text) {

@@ -11,13 +11,13 @@ import dev.maas4j.api.RequestIds;
 import dev.maas4j.api.TokenUsage;
 import dev.maas4j.core.AuthFailureThrottle;
 import dev.maas4j.core.Authentication;
+import dev.maas4j.core.Credentials;
 import dev.maas4j.core.Lease;
 import dev.maas4j.core.MaasEngine;
 import dev.maas4j.core.ModelAccess;
 import dev.maas4j.core.usage.MediaEstimates;
 import dev.maas4j.servlet.internal.BodyReader;
 import dev.maas4j.servlet.internal.BufferedRequest;
-import dev.maas4j.servlet.internal.Credentials;
 import dev.maas4j.servlet.internal.ErrorResponses;
 import dev.maas4j.servlet.internal.Headers;
 import dev.maas4j.servlet.internal.Exchange;
@@ -185,7 +185,7 @@ public final class MaasFilter implements Filter {
         }
         String requestId = RequestIds.next();
         response.setHeader(REQUEST_ID_HEADER, requestId);
-        Optional<String> key = Credentials.presentedKey(request);
+        Optional<String> key = Credentials.presentedKey(request::getHeader);
         if (key.isEmpty()) {
             // refuse before reading a body from an anonymous client
             deny(response, engine.admit(AdmissionRequest.builder(null, route.model().orElse("unknown"))
@@ -385,7 +385,7 @@ public final class MaasFilter implements Filter {
 
     private void serveModels(HttpServletRequest request, HttpServletResponse response, Route route)
             throws IOException {
-        Optional<String> key = Credentials.presentedKey(request);
+        Optional<String> key = Credentials.presentedKey(request::getHeader);
         if (key.isEmpty()) {
             ErrorResponses.denial(response, Denial.of(DenialReason.MISSING_KEY,
                     "No API key provided: send it as 'Authorization: Bearer sk-oai-...'"));

@@ -1,5 +1,6 @@
 package dev.maas4j.servlet.internal;
 
+import dev.maas4j.core.Credentials;
 import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.http.HttpServletRequest;

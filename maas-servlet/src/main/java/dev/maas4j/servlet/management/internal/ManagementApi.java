@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.maas4j.api.AuditLog;
 import dev.maas4j.api.StoreException;
 import dev.maas4j.core.AuthFailureThrottle;
+import dev.maas4j.core.Credentials;
 import dev.maas4j.core.MaasEngine;
 import dev.maas4j.servlet.Caller;
 import dev.maas4j.servlet.IdentityResolver;
@@ -13,8 +14,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -129,26 +128,8 @@ public final class ManagementApi {
         if (request.getHeader("x-api-key") != null || request.getHeader("api-key") != null) {
             return true;
         }
-        String authorization = request.getHeader("Authorization");
-        if (authorization == null) {
-            return false;
-        }
-        String value = authorization.strip();
-        if (value.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            return value.substring(7).strip().startsWith(API_KEY_PREFIX);
-        }
-        if (value.regionMatches(true, 0, "Basic ", 0, 6)) {
-            try {
-                String decoded = new String(Base64.getDecoder().decode(value.substring(6).strip()),
-                        StandardCharsets.UTF_8);
-                return decoded.substring(decoded.indexOf(':') + 1).startsWith(API_KEY_PREFIX);
-            } catch (IllegalArgumentException e) {
-                return false;
-            }
-        }
-        return false;
+        return Credentials.presentedKey(request::getHeader).map(k -> k.startsWith(API_KEY_PREFIX)).orElse(false);
     }
-
     private static void error(HttpServletResponse response, ApiException e) throws IOException {
         if (response.isCommitted()) {
             LOG.debug("cannot answer {} after the response started: {}", e.status(), e.getMessage());

@@ -1,13 +1,21 @@
-package dev.maas4j.servlet.internal;
-
-import jakarta.servlet.http.HttpServletRequest;
+package dev.maas4j.core;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 
-/** Finds the API key a client presented. Stateless. */
+/**
+ * The one place that reads credentials off a request: the API key a client presented, a bearer
+ * token, and which headers and query parameters carry a credential (so that they are hidden and
+ * never forwarded). Works on header lookups, so every adapter (servlet, management, ext-authz) uses
+ * it alike. Stateless.
+ *
+ * <pre>{@code
+ * Optional<String> key = Credentials.presentedKey(request::getHeader);
+ * }</pre>
+ */
 public final class Credentials {
     private Credentials() {
     }
@@ -16,8 +24,8 @@ public final class Credentials {
      * The key from {@code Authorization: Bearer}, {@code x-api-key}, or HTTP Basic (the key as the
      * password, as 3scale portals hand it out; the user name is ignored).
      */
-    public static Optional<String> presentedKey(HttpServletRequest request) {
-        String authorization = request.getHeader("Authorization");
+    public static Optional<String> presentedKey(UnaryOperator<String> headers) {
+        String authorization = headers.apply("Authorization");
         if (authorization != null) {
             String value = authorization.strip();
             if (startsWithIgnoreCase(value, "Bearer ")) {
@@ -27,7 +35,7 @@ public final class Credentials {
                 return basicPassword(value.substring(6).strip());
             }
         }
-        String apiKey = request.getHeader("x-api-key");
+        String apiKey = headers.apply("x-api-key");
         if (apiKey != null) {
             return nonBlank(apiKey);
         }
@@ -96,6 +104,15 @@ public final class Credentials {
         } catch (IllegalArgumentException e) {
             return null;
         }
+    }
+
+    /** The token of an {@code Authorization: Bearer <token>} header value, if it is one. */
+    public static Optional<String> bearer(String authorization) {
+        if (authorization == null) {
+            return Optional.empty();
+        }
+        String value = authorization.strip();
+        return startsWithIgnoreCase(value, "Bearer ") ? nonBlank(value.substring(7)) : Optional.empty();
     }
 
     /** Whether a header carries the client's credential, and so must never be forwarded. */
