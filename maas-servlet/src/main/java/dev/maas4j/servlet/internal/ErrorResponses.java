@@ -1,13 +1,12 @@
 package dev.maas4j.servlet.internal;
 
 import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
 import dev.maas4j.api.Denial;
+import dev.maas4j.core.OpenAiError;
 import jakarta.servlet.http.HttpServletResponse;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
+import java.util.Optional;
 
 /** Writes OpenAI-style errors: {@code {"error":{"message","type","param","code"}}}. Stateless. */
 public final class ErrorResponses {
@@ -44,21 +43,8 @@ public final class ErrorResponses {
         write(response, status, message, status == 504 ? "timeout" : "server_error", code);
     }
 
-    /** The JSON body of an error. */
+    /** The JSON body of an error ({@link OpenAiError}, the one writer). */
     public static byte[] body(String message, String type, String code) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(160);
-        try (JsonGenerator g = JSON.createGenerator(out)) {
-            g.writeStartObject();
-            g.writeObjectFieldStart("error");
-            g.writeStringField("message", message);
-            g.writeStringField("type", type);
-            g.writeNullField("param");
-            g.writeStringField("code", code);
-            g.writeEndObject();
-            g.writeEndObject();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return out.toByteArray();
+        return new OpenAiError(message, type, Optional.empty(), code).toJson();
     }
 }

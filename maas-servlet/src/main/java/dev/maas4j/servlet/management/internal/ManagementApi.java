@@ -1,10 +1,10 @@
 package dev.maas4j.servlet.management.internal;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.maas4j.api.AuditLog;
 import dev.maas4j.api.StoreException;
 import dev.maas4j.core.AuthFailureThrottle;
 import dev.maas4j.core.Credentials;
+import dev.maas4j.core.OpenAiError;
 import dev.maas4j.core.MaasEngine;
 import dev.maas4j.servlet.Caller;
 import dev.maas4j.servlet.IdentityResolver;
@@ -14,8 +14,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
@@ -29,7 +27,6 @@ public final class ManagementApi {
     private static final Logger LOG = LoggerFactory.getLogger(ManagementApi.class);
     private static final String API_KEY_PREFIX = "sk-oai-";
     /** Writes {@code "param": null} as OpenAI does, where the API's mapper leaves nulls out. */
-    private static final ObjectMapper ERRORS = new ObjectMapper();
 
     private final MaasEngine engine;
     private final IdentityResolver resolver;
@@ -130,6 +127,7 @@ public final class ManagementApi {
         }
         return Credentials.presentedKey(request::getHeader).map(k -> k.startsWith(API_KEY_PREFIX)).orElse(false);
     }
+
     private static void error(HttpServletResponse response, ApiException e) throws IOException {
         if (response.isCommitted()) {
             LOG.debug("cannot answer {} after the response started: {}", e.status(), e.getMessage());
@@ -141,13 +139,7 @@ public final class ManagementApi {
         response.setContentType("application/json");
         response.setCharacterEncoding("UTF-8");
         response.setHeader("Cache-Control", "no-store");
-        Map<String, Object> error = new LinkedHashMap<>();
-        error.put("message", e.getMessage());
-        error.put("type", e.type());
-        error.put("param", e.param().orElse(null));
-        error.put("code", e.code());
-        Map<String, Object> body = Map.of("error", error);
-        byte[] bytes = ERRORS.writeValueAsBytes(body);
+byte[] bytes = new OpenAiError(e.getMessage(), e.type(), e.param(), e.code()).toJson();
         response.setContentLength(bytes.length);
         response.getOutputStream().write(bytes);
     }
