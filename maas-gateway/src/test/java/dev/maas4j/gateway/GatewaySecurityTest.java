@@ -35,8 +35,7 @@ class GatewaySecurityTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private static Gateway start(String yaml) throws Exception {
-        GatewayConfig config = GatewayConfig.parse(new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8)))
-                .withEnvironment(Map.of("MAAS_PORT", "0", "MAAS_STORE", "memory"));
+        GatewayConfig config = GatewayConfig.parse(yaml, Map.of("MAAS_PORT", "0", "MAAS_STORE", "memory"));
         return Gateway.start(config, new PrintStream(OutputStream.nullOutputStream()));
     }
 

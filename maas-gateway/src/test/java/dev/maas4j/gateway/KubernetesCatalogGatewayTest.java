@@ -134,8 +134,7 @@ class KubernetesCatalogGatewayTest {
     }
 
     private Gateway start(String yaml) throws Exception {
-        GatewayConfig config = GatewayConfig.parse(new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8)))
-                .withEnvironment(Map.of("MAAS_STORE", "memory"));
+        GatewayConfig config = GatewayConfig.parse(yaml, Map.of("MAAS_STORE", "memory"));
         return Gateway.start(config, new PrintStream(java.io.OutputStream.nullOutputStream()));
     }
 
@@ -182,16 +181,15 @@ class KubernetesCatalogGatewayTest {
     void aCatalogInTheFileAsWellIsRefused() throws Exception {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> start("""
                 kubernetes: {namespaces: [llm], kubeconfig: %s}
-                models: [{name: granite}]
+                models: [{name: granite, endpoints: ["http://vllm:8000/v1"]}]
                 """.formatted(kubeconfig())));
         assertTrue(e.getMessage().contains("remove models, subscriptions and policies"), e.getMessage());
     }
 
     @Test
     void namespacesComeFromTheEnvironment() {
-        GatewayConfig config = GatewayConfig.defaults().withEnvironment(Map.of("MAAS_K8S_NAMESPACES",
-                "llm, models-as-a-service"));
-        assertEquals(List.of("llm", "models-as-a-service"), config.kubernetes().namespaces());
-        assertEquals("5m", config.kubernetes().resyncPeriod());
+        GatewayConfig config = GatewayConfig.parse("", Map.of("MAAS_K8S_NAMESPACES", "llm, models-as-a-service"));
+        assertEquals(List.of("llm", "models-as-a-service"), config.kubernetes().orElseThrow().namespaces());
+        assertEquals(java.time.Duration.ofMinutes(5), config.kubernetes().orElseThrow().resyncPeriod());
     }
 }

@@ -27,6 +27,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -185,19 +186,19 @@ public final class GatewayOverhead {
                 "  - name: " + MODEL,
                 "    displayName: benchmark upstream",
                 "    endpoints: ['" + upstreamBase + "']",
-                "    price: {prompt: '0.15', completion: '0.60', currency: USD}",
+                "    price: {promptPerMillion: '0.15', completionPerMillion: '0.60', currency: USD}",
                 "policies:",
-                "  - {name: bench, subjects: {groups: ['" + GatewayConfig.ALL_USERS_GROUP + "']}, models: ["
-                        + MODEL + "]}",
+                "  - {name: bench, subjects: {groups: [{name: '" + GatewayConfig.ALL_USERS_GROUP + "'}]}, "
+                        + "modelRefs: [{name: " + MODEL + "}]}",
                 "subscriptions:",
                 "  - name: bench",
-                "    owner: {groups: ['" + GatewayConfig.ALL_USERS_GROUP + "']}",
-                "    models:",
+                "    owner: {groups: [{name: '" + GatewayConfig.ALL_USERS_GROUP + "'}]}",
+                "    modelRefs:",
                 "      - name: " + MODEL,
                 "        tokenRateLimits: [{limit: 1000000000, window: 1m}]",
                 "        requestRateLimits: [{limit: 1000000000, window: 1m}]",
                 "");
-        return GatewayConfig.parse(new java.io.ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8)));
+        return GatewayConfig.parse(yaml, Map.of());
     }
 
     private static Process startUpstream(Options options) throws IOException {

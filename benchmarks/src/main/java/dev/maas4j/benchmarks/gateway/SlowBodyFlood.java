@@ -6,7 +6,6 @@ import dev.maas4j.gateway.Gateway;
 import dev.maas4j.api.DurationText;
 import dev.maas4j.gateway.GatewayConfig;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -345,13 +344,13 @@ public final class SlowBodyFlood {
                 "subscriptions:",
                 "  - name: flood-bench",
                 "    priority: 10",
-                "    owner: {groups: ['" + GatewayConfig.ALL_USERS_GROUP + "']}",
-                "    models:",
+                "    owner: {groups: [{name: '" + GatewayConfig.ALL_USERS_GROUP + "'}]}",
+                "    modelRefs:",
                 "      - name: demo-echo",
                 "        tokenRateLimits: [{limit: 1000000000, window: 1m}]",
                 "        requestRateLimits: [{limit: 1000000000, window: 1m}]",
                 "");
-        return GatewayConfig.parse(new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8)));
+        return GatewayConfig.parse(yaml, Map.of());
     }
 
     private static Map<String, String> parse(String[] args) {
