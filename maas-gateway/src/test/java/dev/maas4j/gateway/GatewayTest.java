@@ -7,7 +7,6 @@ import dev.maas4j.api.UsageEvent;
 import dev.maas4j.api.UsageQuery;
 import org.junit.jupiter.api.Test;
 
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;

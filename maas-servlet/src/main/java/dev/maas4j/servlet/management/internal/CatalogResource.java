@@ -1,14 +1,11 @@
 package dev.maas4j.servlet.management.internal;
 
 import dev.maas4j.api.AuthPolicy;
-import dev.maas4j.api.Budget;
 import dev.maas4j.api.CatalogStore;
 import dev.maas4j.api.Identity;
-import dev.maas4j.api.ModelPrice;
 import dev.maas4j.api.ModelRef;
 import dev.maas4j.api.ModelReference;
 import dev.maas4j.api.RateLimit;
-import dev.maas4j.api.Secret;
 import dev.maas4j.api.SubjectSet;
 import dev.maas4j.api.Subscription;
 import dev.maas4j.api.SubscriptionModel;
@@ -16,9 +13,7 @@ import dev.maas4j.api.TokenMetadata;
 import dev.maas4j.core.MaasEngine;
 
 import java.io.IOException;
-import java.math.BigDecimal;
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -31,7 +26,6 @@ import java.util.TreeMap;
 import java.util.function.BiConsumer;
 import java.util.function.BiFunction;
 import java.util.function.Function;
-import java.util.regex.Pattern;
 
 /**
  * The catalog: {@code GET /models}, {@code GET /subscriptions} and {@code GET /model/{id}/subscriptions}
