@@ -2,6 +2,7 @@ package dev.maas4j.core;
 
 import dev.maas4j.api.ApiKey;
 import dev.maas4j.api.CatalogStore;
+import dev.maas4j.api.DurationText;
 import dev.maas4j.api.Identity;
 import dev.maas4j.api.IdentityDirectory;
 import dev.maas4j.api.KeyQuery;
@@ -122,7 +123,7 @@ public final class KeyService {
         }
         if (expiresAt.get().isAfter(latest)) {
             throw new KeyRequestException(field, KeyRequestException.INVALID_REQUEST, field + " must be at most "
-                    + text(longest.get()) + " from now");
+                    + DurationText.format(longest.get()) + " from now");
         }
         return expiresAt;
     }
@@ -221,15 +222,5 @@ public final class KeyService {
     /** The keys owned by {@code owner}, newest first. */
     public List<ApiKey> ownedBy(Subject owner) {
         return store.findByOwner(owner);
-    }
-
-    private static String text(Duration duration) {
-        if (duration.toDays() > 0 && duration.equals(Duration.ofDays(duration.toDays()))) {
-            return duration.toDays() + "d";
-        }
-        if (duration.toHours() > 0 && duration.equals(Duration.ofHours(duration.toHours()))) {
-            return duration.toHours() + "h";
-        }
-        return duration.toMinutes() + "m";
     }
 }

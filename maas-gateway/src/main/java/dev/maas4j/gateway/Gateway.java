@@ -1,14 +1,11 @@
 package dev.maas4j.gateway;
 
 import dev.maas4j.api.AuthPolicy;
-import dev.maas4j.api.Budget;
-import dev.maas4j.api.BudgetPeriod;
 import dev.maas4j.api.Grant;
 import dev.maas4j.api.Identity;
 import dev.maas4j.api.IdentityDirectory;
 import dev.maas4j.api.ModelPrice;
 import dev.maas4j.api.ModelRef;
-import dev.maas4j.api.ModelReference;
 import dev.maas4j.api.RateLimit;
 import dev.maas4j.api.Secret;
 import dev.maas4j.api.Subject;
@@ -21,12 +18,9 @@ import dev.maas4j.core.Budgets;
 import dev.maas4j.core.CreatedKey;
 import dev.maas4j.api.CatalogStore;
 import dev.maas4j.api.UsageLedger;
-import dev.maas4j.core.FailureMode;
 import dev.maas4j.core.KeyRequest;
 import dev.maas4j.core.MaasEngine;
-import dev.maas4j.core.ReservationStrategy;
 import dev.maas4j.core.usage.MediaEstimates;
-import dev.maas4j.core.InMemoryAuditLog;
 import dev.maas4j.servlet.BearerTokenResolver;
 import dev.maas4j.servlet.Caller;
 import dev.maas4j.servlet.ManagementServlet;
@@ -51,16 +45,13 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.math.BigDecimal;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.SecureRandom;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -139,15 +130,13 @@ public final class Gateway implements AutoCloseable {
     /** Starts the gateway from {@code args[0]} or {@code MAAS_CONFIG}, and runs until the JVM is stopped. */
     public static void main(String[] args) throws Exception {
         applyRuntimeDefaults();
-        Optional<Path> path = args.length > 0 ? Optional.of(Path.of(args[0])) : Optional.empty();
         Gateway gateway;
         try {
+            Optional<Path> path = args.length > 0 ? Optional.of(Path.of(args[0])) : Optional.empty();
             gateway = start(GatewayConfig.load(path, System.getenv()), System.out);
         } catch (IllegalArgumentException e) {
-            if (e instanceof NumberFormatException) {
-                throw e; // its message does not name the setting: the stack trace does
-            }
-            // a wrong setting is one line naming it; a stack trace would bury that line
+            // a wrong setting (a ConfigException, or a value the outside world refused at start) is
+            // one line naming it; a stack trace would bury that line
             System.err.println("maas4j gateway: " + e.getMessage());
             System.exit(2);
             return;
@@ -164,19 +153,16 @@ public final class Gateway implements AutoCloseable {
      * Builds the engine and the catalog from {@code config}, starts Jetty, and prints the bootstrap
      * credentials to {@code console} (once: they are not logged).
      *
-     * @throws IllegalArgumentException if a setting is wrong; a configured admin token that is short
-     *                                  or guessable is refused before anything is opened
+     * <p>{@code config} was validated whole when it was loaded; what can still fail here is the
+     * outside world (a port in use, a database or a cluster that cannot be reached).
      */
     public static Gateway start(GatewayConfig config, PrintStream console) throws Exception {
-        if (config.admin().token() != null) {
-            AdminTokenRule.requireStrong(config.admin().token());
-        }
         Stores store = Stores.open(config.store());
         config.users().forEach((user, groups) -> store.groups().setGroups(user, Set.copyOf(groups)));
         // with a kubernetes section the catalog is Open Data Hub's custom resources; keys and usage stay here
         Optional<KubernetesCatalog> kubernetes;
         try {
-            kubernetes = config.kubernetes() == null ? Optional.empty() : Optional.of(KubernetesCatalog.open(config));
+            kubernetes = config.kubernetes().map(KubernetesCatalog::open);
         } catch (Exception | Error e) {
             store.close();
             throw e;
@@ -198,9 +184,8 @@ public final class Gateway implements AutoCloseable {
                         .orElse(store.catalog()))
                 .directory(withAllUsersGroup(store.groups()))
                 .timeSource(store.clock())
-                .failureMode(FailureMode.valueOf(config.store().failureMode()))
-                .reservationStrategy(ReservationStrategy.valueOf(config.engine().reservationStrategy()
-                        .toUpperCase(java.util.Locale.ROOT)))
+                .failureMode(config.store().failureMode())
+                .reservationStrategy(config.engine().reservationStrategy())
                 .defaultMaxOutputTokens(config.engine().defaultMaxOutputTokens())
                 .expectedOutputTokens(config.engine().expectedOutputTokens())
                 .budgets(budgets(config.budgets()))
@@ -208,13 +193,8 @@ public final class Gateway implements AutoCloseable {
                 .usageBoundPromptFactor(config.engine().usageBound().promptFactor())
                 .usageBoundPromptSlack(config.engine().usageBound().promptSlack())
                 .usageBoundCompletionCeiling(config.engine().usageBound().completionCeiling());
-        if (config.engine().serverSecret() != null) {
-            builder.serverSecret(Secret.of(config.engine().serverSecret()));
-        }
-        if (config.engine().maxKeyLifetime() != null) {
-            builder.maxKeyLifetime(GatewayConfig.duration(config.engine().maxKeyLifetime(),
-                    "engine.maxKeyLifetime"));
-        }
+        config.engine().serverSecret().ifPresent(builder::serverSecret);
+        config.engine().maxKeyLifetime().ifPresent(builder::maxKeyLifetime);
         store.limits().ifPresent(builder::limitBackend);
         boolean demo = config.demo().enabled() && kubernetes.isEmpty();
         if (demo) {
@@ -247,38 +227,36 @@ public final class Gateway implements AutoCloseable {
         // dropped connection attempt costs its client a one-second retransmission
         connector.setAcceptQueueSize(config.server().acceptQueueSize());
         // what a connection that sends nothing (a declared body that never comes, say) can hold
-        connector.setIdleTimeout(GatewayConfig.duration(config.server().idleTimeout(), "server.idleTimeout").toMillis());
+        connector.setIdleTimeout(config.server().idleTimeout().toMillis());
         if (config.server().maxConnectionsPerAddress() > 0) {
             connector.addBean(new ConnectionsPerAddress(config.server().maxConnectionsPerAddress()));
         }
         server.addConnector(connector);
 
         MaasProxyServlet.Builder proxy = MaasProxyServlet.builder()
-                .connectTimeout(GatewayConfig.duration(config.upstream().connectTimeout(), "upstream.connectTimeout"))
-                .responseTimeout(GatewayConfig.duration(config.upstream().responseTimeout(),
-                        "upstream.responseTimeout"))
-                .idleTimeout(GatewayConfig.duration(config.upstream().idleTimeout(), "upstream.idleTimeout"))
+                .connectTimeout(config.upstream().connectTimeout())
+                .responseTimeout(config.upstream().responseTimeout())
+                .idleTimeout(config.upstream().idleTimeout())
                 .identityHeaders(config.upstream().identityHeaders())
-                .maxResponseDuration(GatewayConfig.duration(config.upstream().maxResponseDuration(),
-                        "upstream.maxResponseDuration"))
+                .maxResponseDuration(config.upstream().maxResponseDuration())
                 .maxResponseBytes(config.upstream().maxResponseBytes());
         if (config.upstream().http2()) {
             proxy.httpVersion(HttpClient.Version.HTTP_2);
         }
         ServletContextHandler models = new ServletContextHandler("/");
         ServletHolder dispatch = new ServletHolder("models", new ModelDispatchServlet(proxy.build(),
-                new DemoModelServlet(GatewayConfig.duration(config.demo().tokenDelay(), "demo.tokenDelay"))));
+                new DemoModelServlet(config.demo().tokenDelay())));
         dispatch.setAsyncSupported(true);
         models.addServlet(dispatch, "/*");
         // one allowance of failed authentications per client address across both APIs
         AuthFailureThrottle authFailures = AuthFailureThrottle.builder()
                 .maxFailures(config.server().maxAuthFailures())
-                .window(GatewayConfig.duration(config.server().authFailureWindow(), "server.authFailureWindow"))
+                .window(config.server().authFailureWindow())
                 .timeSource(engine.timeSource()).meterRegistry(engine.meterRegistry()).build();
         GatewayConfig.MediaTokens media = config.engine().mediaTokens();
         FilterHolder filter = new FilterHolder(MaasFilter.builder(engine)
                 .maxBodyBytes(config.server().maxBodyBytes())
-                .bodyTimeout(GatewayConfig.duration(config.server().bodyTimeout(), "server.bodyTimeout"))
+                .bodyTimeout(config.server().bodyTimeout())
                 .minBodyBytesPerSecond(config.server().minBodyBytesPerSecond())
                 .maxConcurrentBodiesPerAddress(config.server().maxConcurrentBodiesPerAddress())
                 .mediaEstimates(new MediaEstimates(media.image(), media.audio(), media.file()))
@@ -291,7 +269,7 @@ public final class Gateway implements AutoCloseable {
         ServletContextHandler health = new ServletContextHandler("/healthz");
         health.addServlet(new ServletHolder(new HealthServlet()), "/*");
 
-        String adminToken = config.admin().token() != null ? config.admin().token() : generateToken();
+        String adminToken = config.admin().token().map(Secret::reveal).orElseGet(Gateway::generateToken);
         List<ContextHandler> contexts = new ArrayList<>(List.of(health, models));
         // the management API authenticates the bootstrap admin by a bearer token kept only as a hash;
         // API keys are refused there
@@ -299,11 +277,13 @@ public final class Gateway implements AutoCloseable {
                 .addToken(adminToken, Caller.of(config.admin().user(), Set.of(), Role.ADMIN))
                 .build();
         ServletContextHandler management = new ServletContextHandler("/maas-api");
-        management.addServlet(new ServletHolder("management", ManagementServlet.builder(engine)
+        ManagementServlet.Builder api = ManagementServlet.builder(engine)
                 .identityResolver(tokens)
                 .authFailureThrottle(authFailures)
-                .auditLog(store.audit())
-                .build()), "/v1/*");
+                .auditLog(store.audit());
+        // the management API creates the keys: the longest life of one is its setting too
+        config.engine().maxKeyLifetime().ifPresent(api::maxKeyLifetime);
+        management.addServlet(new ServletHolder("management", api.build()), "/v1/*");
         contexts.add(0, management);
         server.setHandler(new ContextHandlerCollection(contexts.toArray(ContextHandler[]::new)));
         server.start();
@@ -318,7 +298,7 @@ public final class Gateway implements AutoCloseable {
             demoKey = Optional.of(created.secret().reveal());
         }
         Gateway gateway = new Gateway(server, engine, store, base, demoKey, adminToken, kubernetes);
-        gateway.announce(console, config.admin().token() == null);
+        gateway.announce(console, config.admin().token().isEmpty());
         return gateway;
     }
 
@@ -397,88 +377,15 @@ public final class Gateway implements AutoCloseable {
                 .build());
     }
 
+    /** The file's catalog, validated at load: written into the store at every start (the file wins). */
     private static void publishCatalog(CatalogStore store, GatewayConfig config) {
-        for (GatewayConfig.Model m : config.models()) {
-            ModelRef.Builder model = ModelRef.builder(m.name()).namespace(m.namespace()).enabled(m.enabled());
-            if (m.displayName() != null) {
-                model.displayName(m.displayName());
-            }
-            m.endpoints().forEach(model::endpoint);
-            if (m.price() != null) {
-                model.price(new ModelPrice(new BigDecimal(m.price().prompt()), new BigDecimal(m.price().completion()),
-                        m.price().currency()));
-            }
-            Map<String, String> metadata = new java.util.LinkedHashMap<>();
-            if (m.upstreamModel() != null) {
-                metadata.put(ModelRef.UPSTREAM_MODEL, m.upstreamModel());
-            }
-            if (m.maxResponseDuration() != null) {
-                try {
-                    RateLimit.parseWindow(m.maxResponseDuration());
-                } catch (IllegalArgumentException e) {
-                    throw new IllegalArgumentException("models[" + m.name() + "].maxResponseDuration: "
-                            + e.getMessage(), e);
-                }
-                metadata.put(ModelRef.MAX_RESPONSE_DURATION, m.maxResponseDuration());
-            }
-            if (m.maxResponseBytes() != null) {
-                metadata.put(ModelRef.MAX_RESPONSE_BYTES, Long.toString(m.maxResponseBytes()));
-            }
-            if (!metadata.isEmpty()) {
-                model.metadata(metadata);
-            }
-            if (m.upstreamCredentialEnv() != null) {
-                String credential = System.getenv(m.upstreamCredentialEnv());
-                if (credential == null || credential.isBlank()) {
-                    throw new IllegalArgumentException("models[" + m.name() + "].upstreamCredentialEnv names "
-                            + m.upstreamCredentialEnv() + ", which is not set");
-                }
-                model.upstreamCredential(Secret.of(credential));
-            }
-            store.putModel(model.build());
-        }
-        for (GatewayConfig.Policy p : config.policies()) {
-            List<ModelReference> refs = p.models().stream().map(Gateway::reference).toList();
-            store.putPolicy(new AuthPolicy(p.name(), p.namespace(), subjects(p.subjects()), refs, Map.of()));
-        }
-        for (GatewayConfig.SubscriptionConfig s : config.subscriptions()) {
-            Subscription.Builder subscription = Subscription.builder(s.name()).namespace(s.namespace())
-                    .priority(s.priority()).owner(subjects(s.owner()));
-            for (GatewayConfig.SubscriptionModelConfig entry : s.models()) {
-                subscription.model(new SubscriptionModel(entry.name(), entry.namespace(), limits(entry.tokenRateLimits()),
-                        limits(entry.requestRateLimits()), Optional.empty()));
-            }
-            if (s.budget() != null) {
-                subscription.budget(budget(s.budget()));
-            }
-            store.putSubscription(subscription.build());
-        }
-    }
-
-    private static ModelReference reference(String text) {
-        int slash = text.indexOf('/');
-        return slash < 0 ? ModelReference.of(text) : new ModelReference(text.substring(slash + 1),
-                text.substring(0, slash));
-    }
-
-    private static SubjectSet subjects(GatewayConfig.Subjects subjects) {
-        return SubjectSet.of(subjects.groups(), subjects.users());
-    }
-
-    private static List<RateLimit> limits(List<GatewayConfig.Limit> limits) {
-        return limits.stream().map(l -> RateLimit.of(l.limit(), l.window())).toList();
-    }
-
-    private static Budget budget(GatewayConfig.BudgetConfig config) {
-        return Budget.of(config.amount(), BudgetPeriod.parse(config.period()));
+        config.models().forEach(store::putModel);
+        config.policies().forEach(store::putPolicy);
+        config.subscriptions().forEach(store::putSubscription);
     }
 
     private static Budgets budgets(GatewayConfig.Budgets config) {
-        Map<String, Budget> users = new HashMap<>();
-        config.users().forEach((user, b) -> users.put(user, budget(b)));
-        Map<String, Budget> groups = new HashMap<>();
-        config.groups().forEach((group, b) -> groups.put(group, budget(b)));
-        return new Budgets(users, groups, Optional.ofNullable(config.defaultUser()).map(Gateway::budget));
+        return new Budgets(config.users(), config.groups(), config.defaultUser());
     }
 
     /** Every user and service account is also in {@value GatewayConfig#ALL_USERS_GROUP}, as in Kubernetes. */

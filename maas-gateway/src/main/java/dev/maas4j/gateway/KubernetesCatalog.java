@@ -4,7 +4,6 @@ import dev.maas4j.store.k8s.KubernetesCatalogStore;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import java.io.File;
 
 /**
  * The gateway's catalog from Kubernetes: a client (in-cluster service account or a kubeconfig) and
@@ -19,25 +18,16 @@ final class KubernetesCatalog implements AutoCloseable {
         this.store = store;
     }
 
-    /**
-     * Connects and waits for the first list of the MaaS resources.
-     *
-     * @throws IllegalArgumentException if the file also configures models, subscriptions or policies
-     */
-    static KubernetesCatalog open(GatewayConfig config) {
-        GatewayConfig.Kubernetes k8s = config.kubernetes();
-        if (!config.models().isEmpty() || !config.subscriptions().isEmpty() || !config.policies().isEmpty()) {
-            // two sources of one catalog would disagree silently: refuse rather than merge
-            throw new IllegalArgumentException("kubernetes: the catalog comes from the MaaS custom resources; remove "
-                    + "models, subscriptions and policies from the configuration file");
-        }
-        Config clientConfig = k8s.kubeconfig() != null
-                ? Config.fromKubeconfig(k8s.context(), new File(k8s.kubeconfig()))
-                : Config.autoConfigure(k8s.context());
+    /** Connects and waits for the first list of the MaaS resources. */
+    static KubernetesCatalog open(GatewayConfig.Kubernetes k8s) {
+        String context = k8s.context().orElse(null);
+        Config clientConfig = k8s.kubeconfig().isPresent()
+                ? Config.fromKubeconfig(context, k8s.kubeconfig().get().toFile())
+                : Config.autoConfigure(context);
         KubernetesClient client = new KubernetesClientBuilder().withConfig(clientConfig).build();
         try {
             KubernetesCatalogStore.Builder builder = KubernetesCatalogStore.builder(client)
-                    .resyncPeriod(GatewayConfig.duration(k8s.resyncPeriod(), "kubernetes.resyncPeriod"))
+                    .resyncPeriod(k8s.resyncPeriod())
                     .statusWriteBack(k8s.statusWriteBack())
                     .requireReadyPhase(k8s.requireReadyPhase());
             if (k8s.allNamespaces()) {

@@ -3,7 +3,6 @@ package dev.maas4j.gateway;
 import dev.maas4j.api.AuditLog;
 import dev.maas4j.api.CatalogStore;
 import dev.maas4j.api.KeyStore;
-import dev.maas4j.api.Secret;
 import dev.maas4j.api.TimeSource;
 import dev.maas4j.api.UsageLedger;
 import dev.maas4j.core.InMemoryAuditLog;
@@ -37,37 +36,29 @@ final class Stores implements AutoCloseable {
     }
 
     static Stores open(GatewayConfig.Store config) {
-        if (config.type().equals("memory")) {
+        if (config.type() == GatewayConfig.StoreType.MEMORY) {
             return new Stores(Optional.empty(), Optional.empty());
         }
         String url;
-        if (config.url() != null) {
-            url = config.url();
-        } else if (config.type().equals("h2")) {
-            Path dir = Path.of(config.dataDir()).toAbsolutePath();
+        if (config.url().isPresent()) {
+            url = config.url().get();
+        } else {
+            // the configuration was checked at load: postgresql has a URL, so this is h2
+            Path dir = config.dataDir().toAbsolutePath();
             try {
                 Files.createDirectories(dir);
             } catch (IOException e) {
                 throw new UncheckedIOException("store.dataDir " + dir + " cannot be created", e);
             }
             url = "jdbc:h2:file:" + dir.resolve("maas");
-        } else {
-            throw new IllegalArgumentException("store.url (or MAAS_DB_URL) is required for store.type postgresql");
         }
         JdbcStore.Builder builder = JdbcStore.builder(url);
-        if (config.username() != null) {
-            builder.username(config.username());
-        }
-        String password = System.getenv(config.passwordEnv());
-        if (password != null && !password.isEmpty()) {
-            builder.password(Secret.of(password));
-        }
-        if (config.retention() != null) {
-            builder.retention(GatewayConfig.duration(config.retention(), "store.retention"));
-        }
+        config.username().ifPresent(builder::username);
+        config.password().ifPresent(builder::password);
+        config.retention().ifPresent(builder::retention);
         JdbcStore store = builder.build();
         // limits are shared through the database only where replicas can share it; one H2 file has one process
-        Optional<JdbcLimitBackend> limits = config.type().equals("postgresql")
+        Optional<JdbcLimitBackend> limits = config.type() == GatewayConfig.StoreType.POSTGRESQL
                 ? Optional.of(JdbcLimitBackend.builder(store).timeSource(TimeSource.system()).build())
                 : Optional.empty();
         return new Stores(Optional.of(store), limits);

@@ -44,11 +44,9 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.io.ByteArrayInputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.math.BigDecimal;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -88,30 +86,32 @@ class ClientAgainstGatewayTest {
                 models:
                   - name: granite
                     endpoints: [%1$s]
-                    price: {prompt: "1", completion: "2"}
+                    price: {promptPerMillion: "1", completionPerMillion: "2"}
                   - name: granite-tight
                     endpoints: [%1$s]
                 policies:
-                  - {name: dev, subjects: {groups: [dev]}, models: [granite]}
-                  - {name: tight, subjects: {groups: [tight]}, models: [granite-tight]}
+                  - {name: dev, subjects: {groups: [{name: dev}]}, modelRefs: [{name: granite}]}
+                  - {name: tight, subjects: {groups: [{name: tight}]}, modelRefs: [{name: granite-tight}]}
                 subscriptions:
                   - name: dev-plan
                     priority: 10
-                    owner: {groups: [dev]}
-                    models: [{name: granite, tokenRateLimits: [{limit: 1000000, window: 1m}]}]
+                    owner: {groups: [{name: dev}]}
+                    modelRefs: [{name: granite, tokenRateLimits: [{limit: 1000000, window: 1m}]}]
                   - name: tight-plan
                     priority: 10
-                    owner: {groups: [tight]}
-                    models: [{name: granite-tight, requestRateLimits: [{limit: 1, window: 2s}]}]
+                    owner: {groups: [{name: tight}]}
+                    modelRefs:
+                      - name: granite-tight
+                        tokenRateLimits: [{limit: 1000000000, window: 1m}]
+                        requestRateLimits: [{limit: 1, window: 2s}]
                 users:
                   alice: [dev]
                   rita: [tight]
                   ross: [tight]
                   cody: [crud]
                 """.formatted(upstream.baseUrl());
-        GatewayConfig config = GatewayConfig.parse(new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8)))
-                // a fresh store each run (MAAS_STORE selects it where the gateway has a persistent default)
-                .withEnvironment(Map.of("MAAS_PORT", "0", "MAAS_STORE", "memory"));
+        // a fresh store each run (MAAS_STORE selects it where the gateway has a persistent default)
+        GatewayConfig config = GatewayConfig.parse(yaml, Map.of("MAAS_PORT", "0", "MAAS_STORE", "memory"));
         gateway = Gateway.start(config, new PrintStream(OutputStream.nullOutputStream()));
         admin = MaasAdminClient.builder().baseUrl(gateway.baseUri()).token(gateway.adminToken().reveal())
                 .timeout(BOUND).build();

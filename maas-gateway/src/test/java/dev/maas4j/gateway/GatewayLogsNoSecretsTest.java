@@ -136,7 +136,7 @@ class GatewayLogsNoSecretsTest {
     private static GatewayConfig config(Map<String, String> env) {
         Map<String, String> all = new java.util.HashMap<>(env);
         all.putAll(Map.of("MAAS_PORT", "0", "MAAS_STORE", "memory"));
-        return GatewayConfig.defaults().withEnvironment(all);
+        return GatewayConfig.parse("", all);
     }
 
     private String secret(String value) {

@@ -3,7 +3,6 @@ package dev.maas4j.gateway;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -35,8 +34,7 @@ class GatewaySecurityTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private static Gateway start(String yaml) throws Exception {
-        GatewayConfig config = GatewayConfig.parse(new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8)))
-                .withEnvironment(Map.of("MAAS_PORT", "0", "MAAS_STORE", "memory"));
+        GatewayConfig config = GatewayConfig.parse(yaml, Map.of("MAAS_PORT", "0", "MAAS_STORE", "memory"));
         return Gateway.start(config, new PrintStream(OutputStream.nullOutputStream()));
     }
 

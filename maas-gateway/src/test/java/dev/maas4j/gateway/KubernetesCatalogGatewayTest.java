@@ -20,7 +20,6 @@ import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
 import io.fabric8.mockwebserver.ServerRequest;
 import io.fabric8.mockwebserver.ServerResponse;
-import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.net.InetAddress;
@@ -28,7 +27,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -134,8 +132,7 @@ class KubernetesCatalogGatewayTest {
     }
 
     private Gateway start(String yaml) throws Exception {
-        GatewayConfig config = GatewayConfig.parse(new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8)))
-                .withEnvironment(Map.of("MAAS_STORE", "memory"));
+        GatewayConfig config = GatewayConfig.parse(yaml, Map.of("MAAS_STORE", "memory"));
         return Gateway.start(config, new PrintStream(java.io.OutputStream.nullOutputStream()));
     }
 
@@ -182,16 +179,15 @@ class KubernetesCatalogGatewayTest {
     void aCatalogInTheFileAsWellIsRefused() throws Exception {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> start("""
                 kubernetes: {namespaces: [llm], kubeconfig: %s}
-                models: [{name: granite}]
+                models: [{name: granite, endpoints: ["http://vllm:8000/v1"]}]
                 """.formatted(kubeconfig())));
         assertTrue(e.getMessage().contains("remove models, subscriptions and policies"), e.getMessage());
     }
 
     @Test
     void namespacesComeFromTheEnvironment() {
-        GatewayConfig config = GatewayConfig.defaults().withEnvironment(Map.of("MAAS_K8S_NAMESPACES",
-                "llm, models-as-a-service"));
-        assertEquals(List.of("llm", "models-as-a-service"), config.kubernetes().namespaces());
-        assertEquals("5m", config.kubernetes().resyncPeriod());
+        GatewayConfig config = GatewayConfig.parse("", Map.of("MAAS_K8S_NAMESPACES", "llm, models-as-a-service"));
+        assertEquals(List.of("llm", "models-as-a-service"), config.kubernetes().orElseThrow().namespaces());
+        assertEquals(java.time.Duration.ofMinutes(5), config.kubernetes().orElseThrow().resyncPeriod());
     }
 }

@@ -329,12 +329,12 @@ public final class MaasFilter implements Filter {
         }
         try {
             if (result instanceof BodyReader.TooLarge tooLarge) {
+                // the client may still be sending: let it finish before answering, so that it reads
+                // the 413 rather than a reset, and no client stops reading at an early answer
+                bodies.drain(request, drainLimit);
                 response.setHeader("Connection", "close");
                 refuse(response, DenialReason.REQUEST_TOO_LARGE, "The request body is larger than the limit of "
                         + tooLarge.limit() + " bytes");
-                // the client may still be sending: let it finish, so that it reads the 413, not a reset
-                response.flushBuffer();
-                bodies.drain(request, drainLimit);
             } else if (result instanceof BodyReader.TooSlow slow) {
                 response.setHeader("Connection", "close");
                 refuse(response, DenialReason.REQUEST_TIMEOUT, "Request timeout: " + slow.why());

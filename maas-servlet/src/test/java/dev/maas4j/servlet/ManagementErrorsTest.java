@@ -28,7 +28,7 @@ class ManagementErrorsTest {
     @ParameterizedTest(name = "{0} -> {2}")
     @CsvSource(delimiter = '|', value = {
             "{\"name\":\"k\",\"expiresIn\":\"30 days\"}|expiresIn|expiresIn must look like 30d, 12h or 90m",
-            "{\"name\":\"k\",\"expiresIn\":\"0d\"}|expiresIn|expiresIn must look like 30d, 12h or 90m",
+            "{\"name\":\"k\",\"expiresIn\":\"0d\"}|expiresIn|expiresIn must be longer than 0",
             "{\"name\":\"k\",\"expiresIn\":\"91d\"}|expiresIn|expiresIn must be at most 90d from now",
             "{\"name\":\"k\",\"expiresAt\":\"tomorrow\"}|expiresAt|expiresAt must be an RFC 3339 timestamp such as 2026-12-31T23:59:59Z",
             "{\"name\":\"k\",\"expiresAt\":\"2020-01-01T00:00:00Z\"}|expiresAt|expiresAt must be in the future",

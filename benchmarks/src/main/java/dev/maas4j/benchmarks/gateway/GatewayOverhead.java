@@ -3,6 +3,7 @@ package dev.maas4j.benchmarks.gateway;
 import dev.maas4j.api.Subject;
 import dev.maas4j.core.KeyRequest;
 import dev.maas4j.gateway.Gateway;
+import dev.maas4j.api.DurationText;
 import dev.maas4j.gateway.GatewayConfig;
 
 import java.io.BufferedReader;
@@ -26,11 +27,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -186,19 +186,19 @@ public final class GatewayOverhead {
                 "  - name: " + MODEL,
                 "    displayName: benchmark upstream",
                 "    endpoints: ['" + upstreamBase + "']",
-                "    price: {prompt: '0.15', completion: '0.60', currency: USD}",
+                "    price: {promptPerMillion: '0.15', completionPerMillion: '0.60', currency: USD}",
                 "policies:",
-                "  - {name: bench, subjects: {groups: ['" + GatewayConfig.ALL_USERS_GROUP + "']}, models: ["
-                        + MODEL + "]}",
+                "  - {name: bench, subjects: {groups: [{name: '" + GatewayConfig.ALL_USERS_GROUP + "'}]}, "
+                        + "modelRefs: [{name: " + MODEL + "}]}",
                 "subscriptions:",
                 "  - name: bench",
-                "    owner: {groups: ['" + GatewayConfig.ALL_USERS_GROUP + "']}",
-                "    models:",
+                "    owner: {groups: [{name: '" + GatewayConfig.ALL_USERS_GROUP + "'}]}",
+                "    modelRefs:",
                 "      - name: " + MODEL,
                 "        tokenRateLimits: [{limit: 1000000000, window: 1m}]",
                 "        requestRateLimits: [{limit: 1000000000, window: 1m}]",
                 "");
-        return GatewayConfig.parse(new java.io.ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8)));
+        return GatewayConfig.parse(yaml, Map.of());
     }
 
     private static Process startUpstream(Options options) throws IOException {
@@ -418,21 +418,9 @@ public final class GatewayOverhead {
 
     // ------------------------------------------------------------------ options
 
-    private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m|h)");
-
-    /** Parses {@code 500ms}, {@code 10s}, {@code 2m}, {@code 1h}. */
+    /** Parses an option's duration in the gateway configuration's syntax ({@link DurationText}: 500ms, 10s, 2m, 1h). */
     static Duration duration(String text, String option) {
-        Matcher m = DURATION.matcher(text.trim());
-        if (!m.matches()) {
-            throw new IllegalArgumentException(option + " must look like 500ms, 10s, 2m or 1h, was '" + text + "'");
-        }
-        long n = Long.parseLong(m.group(1));
-        return switch (m.group(2)) {
-            case "ms" -> Duration.ofMillis(n);
-            case "s" -> Duration.ofSeconds(n);
-            case "m" -> Duration.ofMinutes(n);
-            default -> Duration.ofHours(n);
-        };
+        return DurationText.parse(text, option);
     }
 
     /** The command line, validated. */

@@ -3,9 +3,9 @@ package dev.maas4j.benchmarks.gateway;
 import dev.maas4j.api.Subject;
 import dev.maas4j.core.KeyRequest;
 import dev.maas4j.gateway.Gateway;
+import dev.maas4j.api.DurationText;
 import dev.maas4j.gateway.GatewayConfig;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -66,10 +66,10 @@ public final class SlowBodyFlood {
         Map<String, String> options = parse(args);
         int connections = Integer.parseInt(options.getOrDefault("connections", "2000"));
         List<String> phases = List.of(options.getOrDefault("keys", "bogus,valid").split(","));
-        Duration hold = duration(options.getOrDefault("hold", "60s"));
-        Duration baseline = duration(options.getOrDefault("baseline", "20s"));
-        Duration trickle = duration(options.getOrDefault("trickle", "10s"));
-        Duration reconnect = duration(options.getOrDefault("reconnect", "1s"));
+        Duration hold = DurationText.parse(options.getOrDefault("hold", "60s"), "--hold");
+        Duration baseline = DurationText.parse(options.getOrDefault("baseline", "20s"), "--baseline");
+        Duration trickle = DurationText.parse(options.getOrDefault("trickle", "10s"), "--trickle");
+        Duration reconnect = DurationText.parse(options.getOrDefault("reconnect", "1s"), "--reconnect");
         Gateway.applyRuntimeDefaults();
         PrintStream out = System.out;
         Path dataDir = Files.createTempDirectory("maas-flood-");
@@ -344,13 +344,13 @@ public final class SlowBodyFlood {
                 "subscriptions:",
                 "  - name: flood-bench",
                 "    priority: 10",
-                "    owner: {groups: ['" + GatewayConfig.ALL_USERS_GROUP + "']}",
-                "    models:",
+                "    owner: {groups: [{name: '" + GatewayConfig.ALL_USERS_GROUP + "'}]}",
+                "    modelRefs:",
                 "      - name: demo-echo",
                 "        tokenRateLimits: [{limit: 1000000000, window: 1m}]",
                 "        requestRateLimits: [{limit: 1000000000, window: 1m}]",
                 "");
-        return GatewayConfig.parse(new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8)));
+        return GatewayConfig.parse(yaml, Map.of());
     }
 
     private static Map<String, String> parse(String[] args) {
@@ -364,20 +364,7 @@ public final class SlowBodyFlood {
         return options;
     }
 
-    private static Duration duration(String text) {
-        String t = text.strip();
-        if (t.endsWith("ms")) {
-            return Duration.ofMillis(Long.parseLong(t.substring(0, t.length() - 2)));
-        }
-        long n = Long.parseLong(t.substring(0, t.length() - 1));
-        return switch (t.charAt(t.length() - 1)) {
-            case 's' -> Duration.ofSeconds(n);
-            case 'm' -> Duration.ofMinutes(n);
-            default -> throw new IllegalArgumentException("not a duration: " + text);
-        };
-    }
-
     private static String text(Duration d) {
-        return d.toString().substring(2).toLowerCase(java.util.Locale.ROOT);
+        return DurationText.format(d);
     }
 }

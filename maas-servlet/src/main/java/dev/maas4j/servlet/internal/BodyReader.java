@@ -1,5 +1,6 @@
 package dev.maas4j.servlet.internal;
 
+import dev.maas4j.api.DurationText;
 import dev.maas4j.api.TimeSource;
 import jakarta.servlet.http.HttpServletRequest;
 
@@ -131,7 +132,7 @@ public final class BodyReader {
     /** Why a body that has sent {@code bytes} in {@code elapsedNanos} is too slow, or null. */
     private String lateness(long bytes, long elapsedNanos) {
         if (elapsedNanos > deadlineNanos) {
-            return "the request body did not arrive within " + Durations.text(Duration.ofNanos(deadlineNanos));
+            return "the request body did not arrive within " + DurationText.format(Duration.ofNanos(deadlineNanos));
         }
         if (minBytesPerSecond > 0 && elapsedNanos > GRACE_NANOS
                 && bytes < (double) minBytesPerSecond * (elapsedNanos - GRACE_NANOS) / 1e9) {

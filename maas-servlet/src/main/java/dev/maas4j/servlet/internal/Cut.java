@@ -1,5 +1,7 @@
 package dev.maas4j.servlet.internal;
 
+import dev.maas4j.api.DurationText;
+
 import java.io.IOException;
 import java.time.Duration;
 
@@ -25,12 +27,12 @@ final class Cut extends IOException {
 
     static Cut idle(Duration timeout) {
         return new Cut(504, "server_error", "upstream_timeout", "The model sent nothing for longer than "
-                + Durations.text(timeout));
+                + DurationText.format(timeout));
     }
 
     static Cut tooLong(Duration limit) {
         return new Cut(504, "server_error", "response_too_long", "The response ran longer than the model's limit of "
-                + Durations.text(limit));
+                + DurationText.format(limit));
     }
 
     static Cut tooLarge(long limit) {

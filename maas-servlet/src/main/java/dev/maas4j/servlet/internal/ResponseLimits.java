@@ -1,5 +1,6 @@
 package dev.maas4j.servlet.internal;
 
+import dev.maas4j.api.DurationText;
 import dev.maas4j.api.ModelRef;
 import dev.maas4j.api.RateLimit;
 import org.slf4j.Logger;
@@ -30,7 +31,7 @@ public record ResponseLimits(Duration maxDuration, long maxBytes) {
                 duration = RateLimit.parseWindow(durationText.strip());
             } catch (IllegalArgumentException e) {
                 log.warn("model {}: metadata {} is not a duration such as 30m: '{}', using {}", model.name(),
-                        ModelRef.MAX_RESPONSE_DURATION, durationText, Durations.text(duration));
+                        ModelRef.MAX_RESPONSE_DURATION, durationText, DurationText.format(duration));
             }
         }
         long bytes = defaults.maxBytes;

@@ -60,11 +60,12 @@ final class CatalogJson {
      */
     @JsonPropertyOrder({"id", "object", "created", "owned_by", "ready", "url", "kind", "modelDetails",
             "subscriptions", "name", "namespace", "displayName", "endpoints", "enabled", "price",
-            "hasUpstreamCredential", "metadata"})
+            "hasUpstreamCredential", "upstreamModel", "maxResponseDuration", "maxResponseBytes", "metadata"})
     record Model(String id, String object, long created, @JsonProperty("owned_by") String ownedBy, boolean ready,
                  String url, String kind, ModelDetails modelDetails, List<SubscriptionInfo> subscriptions,
                  String name, String namespace, String displayName, List<String> endpoints, Boolean enabled,
-                 Price price, Boolean hasUpstreamCredential, Map<String, String> metadata) {
+                 Price price, Boolean hasUpstreamCredential, String upstreamModel, String maxResponseDuration,
+                 Long maxResponseBytes, Map<String, String> metadata) {
     }
 
     /** Open Data Hub's {@code modelDetails}, from the model's metadata. */
@@ -78,11 +79,16 @@ final class CatalogJson {
     record SubscriptionInfo(String name, String displayName, String description) {
     }
 
-    /** A model as written by administrators; {@code upstreamCredential} is write-only. */
+    /**
+     * A model as written by administrators; {@code upstreamCredential} is write-only. The proxy's
+     * settings for the model ({@code upstreamModel}, {@code maxResponseDuration} in the CRD
+     * syntax, {@code maxResponseBytes}) are kept in its metadata under {@link dev.maas4j.api.ModelRef}'s keys.
+     */
     @JsonIgnoreProperties({"id", "object", "created", "owned_by", "ready", "url", "kind", "modelDetails",
             "subscriptions", "hasUpstreamCredential"})
     record ModelInput(String name, String namespace, String displayName, List<String> endpoints, Boolean enabled,
-                      Price price, String upstreamCredential, Map<String, String> metadata) {
+                      Price price, String upstreamCredential, String upstreamModel, String maxResponseDuration,
+                      Long maxResponseBytes, Map<String, String> metadata) {
         @Override
         public String toString() {
             return "ModelInput[name=" + name + ", upstreamCredential=" + (upstreamCredential == null ? "absent"

@@ -1,14 +1,11 @@
 package dev.maas4j.servlet.management.internal;
 
 import dev.maas4j.api.AuthPolicy;
-import dev.maas4j.api.Budget;
 import dev.maas4j.api.CatalogStore;
 import dev.maas4j.api.Identity;
-import dev.maas4j.api.ModelPrice;
 import dev.maas4j.api.ModelRef;
 import dev.maas4j.api.ModelReference;
 import dev.maas4j.api.RateLimit;
-import dev.maas4j.api.Secret;
 import dev.maas4j.api.SubjectSet;
 import dev.maas4j.api.Subscription;
 import dev.maas4j.api.SubscriptionModel;
@@ -17,9 +14,7 @@ import dev.maas4j.core.MaasEngine;
 import dev.maas4j.core.SubscriptionOrder;
 
 import java.io.IOException;
-import java.math.BigDecimal;
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -31,7 +26,6 @@ import java.util.TreeMap;
 import java.util.function.BiConsumer;
 import java.util.function.BiFunction;
 import java.util.function.Function;
-import java.util.regex.Pattern;
 
 /**
  * The catalog: {@code GET /models}, {@code GET /subscriptions} and {@code GET /model/{id}/subscriptions}
@@ -41,9 +35,6 @@ import java.util.regex.Pattern;
  * (Kubernetes resources, a configuration file) answers changes with 409. Thread-safe.
  */
 final class CatalogResource {
-    /** Names as the CRDs allow them: 1 to 63 characters, no slash (they appear in routes). */
-    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9._:-]{0,61}[A-Za-z0-9])?");
-
     private final MaasEngine engine;
     private final Audit audit;
     private final Settings settings;
@@ -66,15 +57,15 @@ final class CatalogResource {
                             .map(CatalogResource::policyView).toList()));
                 });
         crud(router, new Kind<>("model", "/models", CatalogJson.ModelInput.class, CatalogJson.ModelInput::name,
-                this::model, (call, m) -> modelView(call, m, true), CatalogStore::findModel, CatalogStore::putModel,
-                CatalogStore::removeModel));
+                CatalogInputs::model, (call, m) -> modelView(call, m, true), CatalogStore::findModel,
+                CatalogStore::putModel, CatalogStore::removeModel));
         crud(router, new Kind<>("subscription", "/subscriptions", CatalogJson.SubscriptionInput.class,
-                CatalogJson.SubscriptionInput::name, (in, existing) -> subscription(in),
+                CatalogJson.SubscriptionInput::name, (in, existing) -> CatalogInputs.subscription(in, this::exists),
                 (call, s) -> subscriptionView(s, true), CatalogStore::findSubscription,
                 CatalogStore::putSubscription, CatalogStore::removeSubscription));
         crud(router, new Kind<>("policy", "/policies", CatalogJson.Policy.class, CatalogJson.Policy::name,
-                (in, existing) -> policy(in), (call, p) -> policyView(p), CatalogStore::findPolicy,
-                CatalogStore::putPolicy, CatalogStore::removePolicy));
+                (in, existing) -> CatalogInputs.policy(in, this::exists), (call, p) -> policyView(p),
+                CatalogStore::findPolicy, CatalogStore::putPolicy, CatalogStore::removePolicy));
     }
 
     // ------------------------------------------------------------------ Open Data Hub views
@@ -129,8 +120,19 @@ final class CatalogResource {
                 model.displayName(), model.endpoints().stream().map(URI::toString).toList(), model.enabled(),
                 model.price().map(p -> new CatalogJson.Price(p.promptPerMillion(), p.completionPerMillion(),
                         p.currency())).orElse(null),
-                model.upstreamCredential().isPresent(),
+                model.upstreamCredential().isPresent(), model.metadata().get(ModelRef.UPSTREAM_MODEL),
+                model.metadata().get(ModelRef.MAX_RESPONSE_DURATION), bytes(model.metadata()),
                 model.metadata().isEmpty() ? null : new TreeMap<>(model.metadata()));
+    }
+
+    /** The model's {@link ModelRef#MAX_RESPONSE_BYTES}, if it is a number. */
+    private static Long bytes(Map<String, String> metadata) {
+        String value = metadata.get(ModelRef.MAX_RESPONSE_BYTES);
+        try {
+            return value == null ? null : Long.valueOf(value.strip());
+        } catch (NumberFormatException e) {
+            return null;
+        }
     }
 
     private CatalogJson.Model odhModel(Call call, ModelRef model, List<String> subscriptions) {
@@ -144,7 +146,7 @@ final class CatalogResource {
                 model.enabled(), KeyResource.gatewayBase(call, settings) + "/" + model.namespace() + "/"
                 + model.name() + "/v1", meta.get("kind"), details,
                 subscriptions.stream().map(s -> new CatalogJson.SubscriptionInfo(s, null, null)).toList(),
-                null, null, null, null, null, null, null, null);
+                null, null, null, null, null, null, null, null, null, null, null);
     }
 
     /** The model's {@code created} metadata (epoch seconds), else when this API started. */
@@ -257,11 +259,7 @@ final class CatalogResource {
                 throw ApiException.conflict("name_mismatch", "name '" + bodyName + "' differs from the path ('"
                         + pathName + "'): a " + kind.name + " cannot be renamed");
             }
-            String name = pathName != null ? pathName : bodyName;
-            if (name == null || name.isBlank()) {
-                throw ApiException.invalid("name", "name is required");
-            }
-            checkName(name, "name");
+            String name = CatalogInputs.checkName(pathName != null ? pathName : bodyName, "name");
             resource = kind.name + "/" + name;
             CatalogStore catalog = engine.catalogStore();
             Optional<D> existing = kind.find.apply(catalog, name);
@@ -347,7 +345,8 @@ final class CatalogResource {
     private static <I> I withName(I input, String name) {
         if (input instanceof CatalogJson.ModelInput m) {
             return (I) new CatalogJson.ModelInput(name, m.namespace(), m.displayName(), m.endpoints(), m.enabled(),
-                    m.price(), m.upstreamCredential(), m.metadata());
+                    m.price(), m.upstreamCredential(), m.upstreamModel(), m.maxResponseDuration(),
+                    m.maxResponseBytes(), m.metadata());
         }
         if (input instanceof CatalogJson.SubscriptionInput s) {
             return (I) new CatalogJson.SubscriptionInput(name, s.namespace(), s.priority(), s.owner(), s.modelRefs(),
@@ -357,219 +356,10 @@ final class CatalogResource {
         return (I) new CatalogJson.Policy(name, p.namespace(), p.subjects(), p.modelRefs(), p.meteringMetadata());
     }
 
-    private static String checkName(String name, String field) {
-        if (!NAME.matcher(name).matches()) {
-            throw ApiException.invalid(field, field + " must be 1 to 63 letters, digits, '.', '_', ':' or '-',"
-                    + " starting and ending with a letter or digit");
-        }
-        return name;
-    }
-
-    private static String namespace(String namespace, String field) {
-        return namespace == null ? ModelRef.DEFAULT_NAMESPACE : checkName(namespace, field);
-    }
-
-    // ------------------------------------------------------------------ models
-
-    private ModelRef model(CatalogJson.ModelInput in, Optional<ModelRef> existing) {
-        ModelRef.Builder b = ModelRef.builder(in.name()).namespace(namespace(in.namespace(), "namespace"));
-        if (in.displayName() != null) {
-            if (in.displayName().isBlank()) {
-                throw ApiException.invalid("displayName", "displayName must not be blank");
-            }
-            b.displayName(Text.bounded(in.displayName(), 256, "displayName"));
-        }
-        List<String> endpoints = in.endpoints() == null ? List.of() : in.endpoints();
-        for (int i = 0; i < endpoints.size(); i++) {
-            b.endpoint(endpointUri(endpoints.get(i), "endpoints[" + i + "]"));
-        }
-        b.enabled(in.enabled() == null || in.enabled());
-        if (in.price() != null) {
-            b.price(price(in.price()));
-        }
-        if (in.upstreamCredential() != null) {
-            // an empty string removes the credential
-            if (!in.upstreamCredential().isBlank()) {
-                b.upstreamCredential(Secret.of(in.upstreamCredential()));
-            }
-        } else {
-            // absent keeps it: it is never shown, so a client sending back what it read cannot carry it
-            existing.flatMap(ModelRef::upstreamCredential).ifPresent(b::upstreamCredential);
-        }
-        b.metadata(stringMap(in.metadata(), "metadata"));
-        return b.build();
-    }
-
-    private static URI endpointUri(String text, String field) {
-        try {
-            URI uri = new URI(text == null ? "" : text);
-            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-            if ((scheme.equals("http") || scheme.equals("https")) && uri.getHost() != null) {
-                return uri;
-            }
-        } catch (URISyntaxException e) {
-            // answered below
-        }
-        throw ApiException.invalid(field, field + " must be an absolute http or https URL");
-    }
-
-    private static ModelPrice price(CatalogJson.Price price) {
-        if (price.promptPerMillion() == null || price.promptPerMillion().signum() < 0) {
-            throw ApiException.invalid("price.promptPerMillion", "price.promptPerMillion must be a decimal string >= 0");
-        }
-        if (price.completionPerMillion() == null || price.completionPerMillion().signum() < 0) {
-            throw ApiException.invalid("price.completionPerMillion",
-                    "price.completionPerMillion must be a decimal string >= 0");
-        }
-        String currency = price.currency() == null ? "USD" : price.currency();
-        if (currency.isBlank()) {
-            throw ApiException.invalid("price.currency", "price.currency must not be blank");
-        }
-        return new ModelPrice(price.promptPerMillion(), price.completionPerMillion(), currency);
-    }
-
-    // ------------------------------------------------------------------ subscriptions
-
-    private Subscription subscription(CatalogJson.SubscriptionInput in) {
-        Subscription.Builder b = Subscription.builder(in.name()).namespace(namespace(in.namespace(), "namespace"))
-                .priority(in.priority() == null ? 0 : in.priority())
-                .owner(subjects(in.owner(), "owner"));
-        List<CatalogJson.SubscriptionModel> refs = in.modelRefs() == null ? List.of() : in.modelRefs();
-        if (refs.isEmpty()) {
-            throw ApiException.invalid("modelRefs", "modelRefs must name at least one model");
-        }
-        for (int i = 0; i < refs.size(); i++) {
-            String field = "modelRefs[" + i + "]";
-            CatalogJson.SubscriptionModel ref = refs.get(i);
-            if (ref == null) {
-                throw ApiException.invalid(field, field + " must be an object");
-            }
-            ModelReference target = modelReference(ref.name(), ref.namespace(), field);
-            List<RateLimit> tokenLimits = windows(ref.tokenRateLimits(), field + ".tokenRateLimits");
-            if (tokenLimits.isEmpty()) {
-                throw ApiException.invalid(field + ".tokenRateLimits", field + ".tokenRateLimits must hold at least"
-                        + " one {\"limit\", \"window\"}");
-            }
-            Optional<BigDecimal> rate = Optional.empty();
-            if (ref.billingRate() != null) {
-                if (ref.billingRate().perToken() == null || ref.billingRate().perToken().signum() < 0) {
-                    throw ApiException.invalid(field + ".billingRate.perToken",
-                            field + ".billingRate.perToken must be a decimal string >= 0");
-                }
-                rate = Optional.of(ref.billingRate().perToken());
-            }
-            b.model(new SubscriptionModel(target.name(), target.namespace(), tokenLimits,
-                    windows(ref.requestRateLimits(), field + ".requestRateLimits"), rate));
-        }
-        if (in.budget() != null) {
-            if (in.budget().amount() == null || in.budget().amount().signum() <= 0) {
-                throw ApiException.invalid("budget.amount", "budget.amount must be a decimal string > 0");
-            }
-            if (in.budget().period() == null) {
-                throw ApiException.invalid("budget.period", "budget.period is required with budget.amount");
-            }
-            b.budget(new Budget(in.budget().amount(), KeyResource.period(in.budget().period(), "budget.period")));
-        }
-        if (in.tokenMetadata() != null) {
-            CatalogJson.TokenMetadata t = in.tokenMetadata();
-            b.tokenMetadata(new TokenMetadata(t.organizationId() == null ? "" : t.organizationId(),
-                    t.costCenter() == null ? "" : t.costCenter(), stringMap(t.labels(), "tokenMetadata.labels")));
-        }
-        return b.build();
-    }
-
-    private ModelReference modelReference(String name, String namespace, String field) {
-        if (name == null || name.isBlank()) {
-            throw ApiException.invalid(field + ".name", field + ".name is required");
-        }
-        String ns = namespace(namespace, field + ".namespace");
-        boolean exists = engine.catalogStore().findModel(name).map(m -> m.namespace().equals(ns)).orElse(false);
-        if (!exists) {
-            throw ApiException.invalid(field + ".name", field + ".name: no model named '" + name + "' in namespace '"
-                    + ns + "'");
-        }
-        return new ModelReference(name, ns);
-    }
-
-    private static List<RateLimit> windows(List<CatalogJson.Window> windows, String field) {
-        if (windows == null) {
-            return List.of();
-        }
-        List<RateLimit> result = new ArrayList<>();
-        for (int i = 0; i < windows.size(); i++) {
-            String item = field + "[" + i + "]";
-            CatalogJson.Window w = windows.get(i);
-            if (w == null || w.limit() == null || w.limit() < 1 || w.limit() > 1_000_000_000L) {
-                throw ApiException.invalid(item + ".limit", item + ".limit must be an integer from 1 to 1000000000");
-            }
-            if (w.window() == null || !RateLimit.WINDOW_PATTERN.matcher(w.window()).matches()) {
-                throw ApiException.invalid(item + ".window", item + ".window must look like 30s, 1m or 1h");
-            }
-            result.add(RateLimit.of(w.limit(), w.window()));
-        }
-        return result;
-    }
-
-    private static SubjectSet subjects(CatalogJson.Subjects subjects, String field) {
-        if (subjects == null) {
-            throw ApiException.invalid(field, field + " is required: {\"groups\": [{\"name\": ...}], \"users\": [...]}");
-        }
-        List<String> groups = new ArrayList<>();
-        List<CatalogJson.GroupRef> refs = subjects.groups() == null ? List.of() : subjects.groups();
-        for (int i = 0; i < refs.size(); i++) {
-            CatalogJson.GroupRef ref = refs.get(i);
-            if (ref == null || ref.name() == null || ref.name().isBlank()) {
-                throw ApiException.invalid(field + ".groups[" + i + "].name",
-                        field + ".groups[" + i + "].name must not be blank");
-            }
-            groups.add(ref.name());
-        }
-        List<String> users = subjects.users() == null ? List.of() : subjects.users();
-        for (int i = 0; i < users.size(); i++) {
-            if (users.get(i) == null || users.get(i).isBlank()) {
-                throw ApiException.invalid(field + ".users[" + i + "]", field + ".users[" + i + "] must not be blank");
-            }
-        }
-        if (groups.isEmpty() && users.isEmpty()) {
-            throw ApiException.invalid(field, field + " must name at least one group or user");
-        }
-        return SubjectSet.of(groups, users);
-    }
-
-    private static Map<String, String> stringMap(Map<String, String> map, String field) {
-        if (map == null) {
-            return Map.of();
-        }
-        for (Map.Entry<String, String> e : map.entrySet()) {
-            if (e.getKey().isBlank()) {
-                throw ApiException.invalid(field, field + " keys must not be blank");
-            }
-            if (e.getValue() == null) {
-                throw ApiException.invalid(field + "." + e.getKey(), field + "." + e.getKey() + " must be a string");
-            }
-        }
-        return map;
-    }
-
-    // ------------------------------------------------------------------ policies
-
-    private AuthPolicy policy(CatalogJson.Policy in) {
-        SubjectSet subjects = subjects(in.subjects(), "subjects");
-        List<CatalogJson.ModelRefJson> refs = in.modelRefs() == null ? List.of() : in.modelRefs();
-        if (refs.isEmpty()) {
-            throw ApiException.invalid("modelRefs", "modelRefs must name at least one model");
-        }
-        List<ModelReference> models = new ArrayList<>();
-        for (int i = 0; i < refs.size(); i++) {
-            CatalogJson.ModelRefJson ref = refs.get(i);
-            String field = "modelRefs[" + i + "]";
-            if (ref == null) {
-                throw ApiException.invalid(field, field + " must be an object");
-            }
-            models.add(modelReference(ref.name(), ref.namespace(), field));
-        }
-        return new AuthPolicy(in.name(), namespace(in.namespace(), "namespace"), subjects, models,
-                stringMap(in.meteringMetadata(), "meteringMetadata"));
+    /** Whether the catalog holds {@code reference}'s model (a subscription or policy may name only those). */
+    private boolean exists(ModelReference reference) {
+        return engine.catalogStore().findModel(reference.name())
+                .map(m -> m.namespace().equals(reference.namespace())).orElse(false);
     }
 
     static CatalogJson.Policy policyView(AuthPolicy p) {

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -58,8 +59,31 @@ public final class Json {
         if (body.length == 0 || new String(body, java.nio.charset.StandardCharsets.UTF_8).isBlank()) {
             throw ApiException.badRequest("missing_body", "a JSON request body is required");
         }
+        return bind(() -> MAPPER.readValue(body, type));
+    }
+
+    /**
+     * Reads a document already parsed (from JSON or YAML) into {@code type}, as strictly as
+     * {@link #read(byte[], Class)} reads a body: the same 400s naming the field.
+     *
+     * @throws ApiException 400 naming the field for unknown fields and wrong types, or when
+     *                      {@code document} is not an object
+     */
+    public static <T> T read(JsonNode document, Class<T> type) {
+        if (document == null || !document.isObject()) {
+            throw ApiException.badRequest("invalid_body", "the document must be an object");
+        }
+        return bind(() -> MAPPER.treeToValue(document, type));
+    }
+
+    /** Something Jackson reads. */
+    private interface Reading<T> {
+        T read() throws IOException;
+    }
+
+    private static <T> T bind(Reading<T> reading) {
         try {
-            T value = MAPPER.readValue(body, type);
+            T value = reading.read();
             if (value == null) {
                 throw ApiException.badRequest("invalid_body", "the request body must be a JSON object");
             }

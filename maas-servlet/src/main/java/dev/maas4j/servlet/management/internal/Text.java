@@ -1,17 +1,15 @@
 package dev.maas4j.servlet.management.internal;
 
+import dev.maas4j.api.DurationText;
+
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /** Parsing and formatting of the management API's scalar values. Stateless. */
 final class Text {
-    private static final Pattern RELATIVE = Pattern.compile("([1-9][0-9]{0,4})([dhm])");
-
     private Text() {
     }
 
@@ -39,36 +37,25 @@ final class Text {
     }
 
     /**
-     * Parses a relative duration such as {@code 30d}, {@code 12h} or {@code 90m}.
+     * Parses a positive duration in maas4j's syntax ({@link DurationText}): {@code 30d}, {@code 12h},
+     * {@code 90m} (Open Data Hub's {@code expiresIn} forms), also {@code 45s} or {@code 500ms}.
      *
      * @throws ApiException 400 naming {@code field}
      */
     static Duration parseRelative(String text, String field) {
-        Matcher m = RELATIVE.matcher(text == null ? "" : text.trim());
-        if (!m.matches()) {
+        if (!DurationText.isDuration(text)) {
             throw ApiException.invalid(field, field + " must look like 30d, 12h or 90m");
         }
-        long amount = Long.parseLong(m.group(1));
-        return switch (m.group(2)) {
-            case "d" -> Duration.ofDays(amount);
-            case "h" -> Duration.ofHours(amount);
-            default -> Duration.ofMinutes(amount);
-        };
+        Duration duration = DurationText.parse(text, field);
+        if (duration.isZero()) {
+            throw ApiException.invalid(field, field + " must be longer than 0");
+        }
+        return duration;
     }
 
-    /** A duration as the largest whole unit: {@code 30d}, {@code 12h}, {@code 90m}, {@code 45s}. */
+    /** A duration in maas4j's syntax, in the largest whole unit: {@code 30d}, {@code 12h}, {@code 90m}, {@code 45s}. */
     static String relative(Duration duration) {
-        long s = duration.toSeconds();
-        if (s % 86_400 == 0) {
-            return s / 86_400 + "d";
-        }
-        if (s % 3_600 == 0) {
-            return s / 3_600 + "h";
-        }
-        if (s % 60 == 0) {
-            return s / 60 + "m";
-        }
-        return s + "s";
+        return DurationText.format(duration);
     }
 
     /** {@code value}, or throws 400 naming {@code field} when it is longer than {@code max}. */
