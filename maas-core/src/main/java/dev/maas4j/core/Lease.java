@@ -3,13 +3,8 @@ package dev.maas4j.core;
 import dev.maas4j.api.Admission;
 import dev.maas4j.api.AdmissionRequest;
 import dev.maas4j.api.Outcome;
-import dev.maas4j.api.TimeSource;
 import dev.maas4j.api.TokenUsage;
-import dev.maas4j.api.Identity;
-import dev.maas4j.api.UsageEvent;
 import dev.maas4j.core.internal.KeyEntry;
-import dev.maas4j.core.internal.PendingUsage;
-import dev.maas4j.core.internal.Plan;
 import dev.maas4j.core.internal.Reservation;
 
 
@@ -26,11 +21,10 @@ import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
  * {@link #close()} settles a request nobody settled as {@link Outcome#ABANDONED}, charging the
  * prompt estimate; use try-with-resources. Settling a denied lease does nothing.
  */
-public final class Lease implements AutoCloseable, PendingUsage {
+public final class Lease implements AutoCloseable {
     private static final AtomicIntegerFieldUpdater<Lease> SETTLED =
             AtomicIntegerFieldUpdater.newUpdater(Lease.class, "settled");
     // in the settled state rather than a field of its own, which would make every lease 8 bytes larger
-    private static final int SETTLED_ANOMALOUS = 2;
 
     private final MaasEngine engine;
     private final Admission admission;
@@ -38,16 +32,10 @@ public final class Lease implements AutoCloseable, PendingUsage {
     private final KeyEntry keyEntry;
     private final Reservation reservation;
     private final long startedNanos;
-    /** 0 until settled, then {@link #SETTLED_ANOMALOUS} if the usage was clamped, else 1. */
+    /** 0 until settled, then 1. */
     private volatile int settled;
-    /** Registered with the key's entry while the request is in flight; null unless {@link #onRevocation} was called. */
+    /** Registered while the request is in flight; null unless {@link #onRevocation} was called. */
     private volatile Runnable revocationHook;
-    // written once by the settling thread before the lease is handed to the recorder's queue,
-    // whose enqueue publishes them to the writer thread
-    private Outcome outcome;
-    private int httpStatus;
-    private TokenUsage charged;
-    private long endedNanos;
 
     Lease(MaasEngine engine, Admission admission, AdmissionRequest request, KeyEntry keyEntry,
           Reservation reservation, long startedNanos) {
@@ -167,41 +155,6 @@ public final class Lease implements AutoCloseable, PendingUsage {
             settle(Outcome.ABANDONED, 0, TokenUsage.estimated(request.promptTokensEstimate(), 0));
         }
     }
-
-    /**
-     * Records how the lease was settled; called once by the engine before recording it.
-     *
-     * @param anomalous whether the reported usage was clamped to what the request could produce
-     */
-    void settledAs(Outcome outcome, int httpStatus, TokenUsage charged, long endedNanos, boolean anomalous) {
-        this.outcome = outcome;
-        this.httpStatus = httpStatus;
-        this.charged = charged;
-        this.endedNanos = endedNanos;
-        if (anomalous) {
-            settled = SETTLED_ANOMALOUS;
-        }
-    }
-
-    /**
-     * The usage event this lease is recorded as (built by the usage writer off the request path).
-     *
-     * @throws IllegalStateException if the lease is denied or not settled yet
-     */
-    @Override
-    public UsageEvent toUsageEvent() {
-        if (reservation == null || outcome == null) {
-            throw new IllegalStateException("only a settled, admitted lease has a usage event");
-        }
-        Plan plan = reservation.plan();
-        Identity identity = plan.identity();
-        return new UsageEvent(request.requestId(), keyEntry.key().id(), identity.user(), identity.groups(),
-                plan.subscription().name(), plan.model().name(), request.endpoint(), charged,
-                plan.pricing().cost(charged.promptTokens(), charged.completionTokens()), httpStatus, outcome,
-                TimeSource.toInstant(startedNanos), TimeSource.toInstant(endedNanos), request.stream(),
-                plan.subscription().tokenMetadata(), settled == SETTLED_ANOMALOUS);
-    }
-
 
     AdmissionRequest request() {
         return request;

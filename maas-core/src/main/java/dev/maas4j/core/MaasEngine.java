@@ -41,6 +41,7 @@ import dev.maas4j.core.internal.Reservation;
 import dev.maas4j.core.internal.ReserveResult;
 import dev.maas4j.core.internal.Reserver;
 import dev.maas4j.core.internal.RevocationWatch;
+import dev.maas4j.core.internal.SettledUsage;
 import dev.maas4j.core.internal.Settler;
 import dev.maas4j.core.internal.SubscriptionChooser;
 import dev.maas4j.core.internal.UsageRecorder;
@@ -301,8 +302,8 @@ public final class MaasEngine implements AutoCloseable {
         TokenUsage reported = outcome != Outcome.UPSTREAM_ERROR ? usage : TokenUsage.NONE;
         TokenUsage charge = settler.bounded(lease.request(), reservation.plan(), reported);
         long ended = settler.account(reservation, lease.keyEntry(), outcome, charge, lease.startedNanos());
-        lease.settledAs(outcome, httpStatus, charge, ended, charge != reported && !reported.estimated());
-        settler.record(lease);
+        settler.record(new SettledUsage(lease.request(), lease.keyEntry(), reservation, lease.startedNanos(), outcome,
+                httpStatus, charge, ended, charge != reported && !reported.estimated()));
     }
 
     /** Whether in-flight requests of a revoked key are told ({@link Lease#onRevocation}). */
