@@ -98,6 +98,14 @@ public final class InMemoryStore implements KeyStore, CatalogStore, UsageLedger,
     public InMemoryStore() {
     }
 
+    /**
+     * This store as every part of a bundle (keys, catalog, ledger, identities) with an in-memory
+     * audit log of the last 10,000 changes and limits in this process.
+     */
+    public StoreBundle bundle() {
+        return new StoreBundle(this, this, this, new InMemoryAuditLog(10_000), this, java.util.Optional.empty());
+    }
+
     // ------------------------------------------------------------------------------------- keys
 
     /**

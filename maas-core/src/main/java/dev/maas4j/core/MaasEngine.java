@@ -497,7 +497,18 @@ public final class MaasEngine implements AutoCloseable {
         /** Uses one in-memory store for keys, catalog, usage and groups. */
         public Builder store(InMemoryStore store) {
             Objects.requireNonNull(store, "store");
-            return keyStore(store).catalogStore(store).ledger(store).directory(store);
+            return stores(store.bundle());
+        }
+
+        /**
+         * Uses a store's bundle: its keys, catalog, ledger and identities, and its shared limits if
+         * it has them (the audit log is the management API's).
+         */
+        public Builder stores(StoreBundle value) {
+            Objects.requireNonNull(value, "stores");
+            keyStore(value.keys()).catalogStore(value.catalog()).ledger(value.ledger()).directory(value.identities());
+            value.limits().ifPresent(this::limitBackend);
+            return this;
         }
 
         /** The key store (default: an in-memory store). */
@@ -521,7 +532,7 @@ public final class MaasEngine implements AutoCloseable {
             return this;
         }
 
-        /** Where key owners' groups come from (default: the in-memory store's, or owners only). */
+        /** Where key owners' groups come from (default: the bundle's, else owners only, with no groups). */
         public Builder directory(IdentityDirectory value) {
             once("directory");
             directory = Objects.requireNonNull(value, "directory");
@@ -776,22 +787,16 @@ public final class MaasEngine implements AutoCloseable {
                 throw new IllegalArgumentException("usageBoundCompletionCeiling (" + usageBoundCompletionCeiling
                         + ") must not be below defaultMaxOutputTokens (" + defaultMaxOutputTokens + ")");
             }
-            InMemoryStore fallback = null;
             if (keyStore == null || catalogStore == null || ledger == null) {
-                fallback = new InMemoryStore();
-            }
-            if (keyStore == null) {
-                keyStore = fallback;
-            }
-            if (catalogStore == null) {
-                catalogStore = fallback;
-            }
-            if (ledger == null) {
-                ledger = fallback;
+                // what was not given comes from one in-memory bundle
+                StoreBundle memory = StoreBundle.inMemory();
+                keyStore = keyStore != null ? keyStore : memory.keys();
+                catalogStore = catalogStore != null ? catalogStore : memory.catalog();
+                ledger = ledger != null ? ledger : memory.ledger();
+                directory = directory != null ? directory : memory.identities();
             }
             if (directory == null) {
-                directory = catalogStore instanceof IdentityDirectory d ? d
-                        : keyStore instanceof IdentityDirectory k ? k : IdentityDirectory.ownersOnly();
+                directory = IdentityDirectory.ownersOnly();
             }
             if (registry == null) {
                 registry = new SimpleMeterRegistry();

@@ -2,15 +2,12 @@ package dev.maas4j.gateway;
 
 import dev.maas4j.api.AuthPolicy;
 import dev.maas4j.api.Grant;
-import dev.maas4j.api.Identity;
-import dev.maas4j.api.IdentityDirectory;
 import dev.maas4j.api.ModelPrice;
 import dev.maas4j.api.ModelRef;
 import dev.maas4j.api.RateLimit;
 import dev.maas4j.api.Secret;
 import dev.maas4j.api.Subject;
 import dev.maas4j.api.SubjectSet;
-import dev.maas4j.api.SubjectType;
 import dev.maas4j.api.Subscription;
 import dev.maas4j.api.SubscriptionModel;
 import dev.maas4j.core.AuthFailureThrottle;
@@ -20,6 +17,7 @@ import dev.maas4j.api.CatalogStore;
 import dev.maas4j.api.UsageLedger;
 import dev.maas4j.core.KeyRequest;
 import dev.maas4j.core.MaasEngine;
+import dev.maas4j.core.StoreBundle;
 import dev.maas4j.core.usage.MediaEstimates;
 import dev.maas4j.servlet.BearerTokenResolver;
 import dev.maas4j.servlet.Caller;
@@ -52,7 +50,6 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.EnumSet;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -83,14 +80,14 @@ public final class Gateway implements AutoCloseable {
 
     private final Server server;
     private final MaasEngine engine;
-    private final Stores store;
+    private final OpenedStores store;
     private final URI baseUri;
     private final Optional<String> demoKey;
     private final String adminToken;
     private final Optional<KubernetesCatalog> kubernetes;
     private boolean closed;
 
-    private Gateway(Server server, MaasEngine engine, Stores store, URI baseUri, Optional<String> demoKey,
+    private Gateway(Server server, MaasEngine engine, OpenedStores store, URI baseUri, Optional<String> demoKey,
                     String adminToken, Optional<KubernetesCatalog> kubernetes) {
         this.server = server;
         this.engine = engine;
@@ -157,8 +154,7 @@ public final class Gateway implements AutoCloseable {
      * outside world (a port in use, a database or a cluster that cannot be reached).
      */
     public static Gateway start(GatewayConfig config, PrintStream console) throws Exception {
-        Stores store = Stores.open(config.store());
-        config.users().forEach((user, groups) -> store.groups().setGroups(user, Set.copyOf(groups)));
+        OpenedStores store = OpenedStores.open(config.store(), config.users());
         // with a kubernetes section the catalog is Open Data Hub's custom resources; keys and usage stay here
         Optional<KubernetesCatalog> kubernetes;
         try {
@@ -176,14 +172,11 @@ public final class Gateway implements AutoCloseable {
         }
     }
 
-    private static Gateway start(GatewayConfig config, PrintStream console, Stores store,
+    private static Gateway start(GatewayConfig config, PrintStream console, OpenedStores store,
                                  Optional<KubernetesCatalog> kubernetes) throws Exception {
+        StoreBundle stores = kubernetes.map(k -> store.bundle().withCatalog(k.store())).orElse(store.bundle());
         MaasEngine.Builder builder = MaasEngine.builder()
-                .keyStore(store.keys()).ledger(store.ledger())
-                .catalogStore(kubernetes.<dev.maas4j.api.CatalogStore>map(KubernetesCatalog::store)
-                        .orElse(store.catalog()))
-                .directory(withAllUsersGroup(store.groups()))
-                .timeSource(store.clock())
+                .stores(stores)
                 .failureMode(config.store().failureMode())
                 .reservationStrategy(config.engine().reservationStrategy())
                 .defaultMaxOutputTokens(config.engine().defaultMaxOutputTokens())
@@ -195,12 +188,11 @@ public final class Gateway implements AutoCloseable {
                 .usageBoundCompletionCeiling(config.engine().usageBound().completionCeiling());
         config.engine().serverSecret().ifPresent(builder::serverSecret);
         config.engine().maxKeyLifetime().ifPresent(builder::maxKeyLifetime);
-        store.limits().ifPresent(builder::limitBackend);
         boolean demo = config.demo().enabled() && kubernetes.isEmpty();
         if (demo) {
-            publishDemo(store.catalog());
+            publishDemo(store.bundle().catalog());
         }
-        publishCatalog(store.catalog(), config);
+        publishCatalog(store.bundle().catalog(), config);
         MaasEngine engine = builder.build();
         try {
             return startServer(config, store, engine, console, demo, kubernetes);
@@ -210,7 +202,7 @@ public final class Gateway implements AutoCloseable {
         }
     }
 
-    private static Gateway startServer(GatewayConfig config, Stores store, MaasEngine engine,
+    private static Gateway startServer(GatewayConfig config, OpenedStores store, MaasEngine engine,
                                        PrintStream console, boolean demo,
                                        Optional<KubernetesCatalog> kubernetes) throws Exception {
         Server server = new Server();
@@ -280,7 +272,7 @@ public final class Gateway implements AutoCloseable {
         ManagementServlet.Builder api = ManagementServlet.builder(engine)
                 .identityResolver(tokens)
                 .authFailureThrottle(authFailures)
-                .auditLog(store.audit());
+                .auditLog(store.bundle().audit());
         // the management API creates the keys: the longest life of one is its setting too
         config.engine().maxKeyLifetime().ifPresent(api::maxKeyLifetime);
         management.addServlet(new ServletHolder("management", api.build()), "/v1/*");
@@ -332,7 +324,7 @@ public final class Gateway implements AutoCloseable {
 
     /** The ledger holding usage: the configured store's ({@code store.type}). */
     public UsageLedger store() {
-        return store.ledger();
+        return store.bundle().ledger();
     }
 
     /** The demo API key created at start, if the demo is on and printing it is enabled. */
@@ -386,19 +378,6 @@ public final class Gateway implements AutoCloseable {
 
     private static Budgets budgets(GatewayConfig.Budgets config) {
         return new Budgets(config.users(), config.groups(), config.defaultUser());
-    }
-
-    /** Every user and service account is also in {@value GatewayConfig#ALL_USERS_GROUP}, as in Kubernetes. */
-    private static IdentityDirectory withAllUsersGroup(IdentityDirectory directory) {
-        return owner -> {
-            Identity identity = directory.identityOf(owner);
-            if (owner.type() == SubjectType.GROUP || identity.groups().contains(GatewayConfig.ALL_USERS_GROUP)) {
-                return identity;
-            }
-            Set<String> groups = new HashSet<>(identity.groups());
-            groups.add(GatewayConfig.ALL_USERS_GROUP);
-            return new Identity(identity.user(), groups);
-        };
     }
 
     private static String generateToken() {

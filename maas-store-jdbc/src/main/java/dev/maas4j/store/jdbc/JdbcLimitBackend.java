@@ -32,7 +32,7 @@ import java.util.concurrent.TimeUnit;
  * JdbcStore store = JdbcStore.builder("jdbc:postgresql://db:5432/maas").username("maas").password(pw).build();
  * TimeSource clock = TimeSource.system();
  * MaasEngine engine = MaasEngine.builder()
- *         .keyStore(store).catalogStore(store).ledger(store)
+ *         .stores(store.bundle())
  *         .timeSource(clock)
  *         .limitBackend(JdbcLimitBackend.builder(store).timeSource(clock).build())
  *         .failureMode(FailureMode.FAIL_CLOSED)

@@ -5,6 +5,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.maas4j.api.ApiKey;
 import dev.maas4j.api.AuditEvent;
 import dev.maas4j.api.AuditLog;
+import dev.maas4j.api.IdentityDirectory;
 import dev.maas4j.api.AuthPolicy;
 import dev.maas4j.api.CatalogStore;
 import dev.maas4j.api.ChangeListener;
@@ -21,6 +22,7 @@ import dev.maas4j.api.UsageEvent;
 import dev.maas4j.api.UsageLedger;
 import dev.maas4j.api.UsageQuery;
 import dev.maas4j.api.UsageTotals;
+import dev.maas4j.core.StoreBundle;
 import dev.maas4j.store.jdbc.internal.AuditRepository;
 import dev.maas4j.store.jdbc.internal.CatalogRepository;
 import dev.maas4j.store.jdbc.internal.ChangeFeed;
@@ -58,10 +60,7 @@ import javax.sql.DataSource;
  *         .retention(Duration.ofDays(90))
  *         .build();
  *      JdbcLimitBackend limits = JdbcLimitBackend.builder(store).timeSource(TimeSource.system()).build();
- *      MaasEngine engine = MaasEngine.builder()
- *              .keyStore(store).catalogStore(store).ledger(store)
- *              .limitBackend(limits)
- *              .build()) {
+ *      MaasEngine engine = MaasEngine.builder().stores(store.bundle().withLimits(limits)).build()) {
  *     ...
  * }
  *
@@ -140,6 +139,15 @@ public final class JdbcStore implements KeyStore, CatalogStore, UsageLedger, Aud
     /** A builder for a store on a data source the host application provides (and closes). */
     public static Builder builder(DataSource dataSource) {
         return new Builder(null, Objects.requireNonNull(dataSource, "dataSource"));
+    }
+
+    /**
+     * This store as a bundle: keys, catalog, ledger and audit log, owners without groups (give the
+     * bundle an {@code IdentityDirectory} with {@link StoreBundle#withIdentities}), and limits in
+     * each process (share them with {@link StoreBundle#withLimits} and a {@link JdbcLimitBackend}).
+     */
+    public StoreBundle bundle() {
+        return new StoreBundle(this, this, this, this, IdentityDirectory.ownersOnly(), Optional.empty());
     }
 
     /** The store's name as it appears in errors, e.g. {@code jdbc store (postgresql://db:5432/maas)}. */
