@@ -18,8 +18,8 @@ import dev.maas4j.api.Secret;
 import dev.maas4j.api.Subscription;
 import dev.maas4j.core.FailureMode;
 import dev.maas4j.core.ReservationStrategy;
-import dev.maas4j.servlet.management.CatalogDocuments;
-import dev.maas4j.servlet.management.CatalogDocuments.InvalidDocumentException;
+import dev.maas4j.management.CatalogDocuments;
+import dev.maas4j.management.CatalogDocuments.InvalidDocumentException;
 
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,6 +1,6 @@
 package dev.maas4j.gateway;
 
-import dev.maas4j.servlet.internal.AddressCounts;
+import dev.maas4j.core.AddressCounts;
 import org.eclipse.jetty.io.Connection;
 import org.eclipse.jetty.io.EndPoint;
 

@@ -3,7 +3,7 @@ package dev.maas4j.gateway;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.maas4j.servlet.internal.ErrorResponses;
+import dev.maas4j.core.OpenAiError;
 import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -16,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -42,8 +43,12 @@ final class DemoModelServlet extends HttpServlet {
     protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
         String path = request.getRequestURI();
         if (!"POST".equals(request.getMethod()) || !path.endsWith("/chat/completions")) {
-            ErrorResponses.write(response, 404, "The demo model only answers POST /v1/chat/completions",
-                    "invalid_request_error", "unknown_url");
+            byte[] error = new OpenAiError("The demo model only answers POST /v1/chat/completions",
+                    "invalid_request_error", Optional.empty(), "unknown_url").toJson();
+            response.setStatus(404);
+            response.setContentType("application/json");
+            response.setContentLength(error.length);
+            response.getOutputStream().write(error);
             return;
         }
         JsonNode body = JSON.readTree(request.getInputStream());

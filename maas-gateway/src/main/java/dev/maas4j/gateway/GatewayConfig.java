@@ -31,7 +31,7 @@ import java.util.Set;
  *
  * <p>The catalog ({@code models}, {@code policies}, {@code subscriptions}) is written in the
  * management API's input shapes ({@code POST /models}, {@code /policies}, {@code /subscriptions};
- * Open Data Hub's CRDs), read by {@link dev.maas4j.servlet.management.CatalogDocuments}:
+ * Open Data Hub's CRDs), read by {@link dev.maas4j.management.CatalogDocuments}:
  *
  * <pre>{@code
  * server: {host: 0.0.0.0, port: 8080}

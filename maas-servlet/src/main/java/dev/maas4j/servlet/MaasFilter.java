@@ -168,11 +168,13 @@ public final class MaasFilter implements Filter {
         // the raw path is appended to a model's base URL: anything an upstream would normalize is refused
         String pathProblem = PathRules.problem(request.getRequestURI());
         if (pathProblem != null) {
+            closeIfBodyUnread(request, response);
             refuse(response, DenialReason.INVALID_PATH, "The request path is not in normal form: " + pathProblem);
             return;
         }
         String forbidden = Headers.forbiddenClientHeader(headerNames(request));
         if (forbidden != null) {
+            closeIfBodyUnread(request, response);
             refuse(response, DenialReason.FORBIDDEN_HEADER, "The header '" + forbidden
                     + "' is set by the gateway and may not be sent by clients");
             return;
@@ -188,6 +190,7 @@ public final class MaasFilter implements Filter {
         Optional<String> key = Credentials.presentedKey(request::getHeader);
         if (key.isEmpty()) {
             // refuse before reading a body from an anonymous client
+            closeIfBodyUnread(request, response);
             deny(response, engine.admit(AdmissionRequest.builder(null, route.model().orElse("unknown"))
                     .requestId(requestId).build()));
             return;
@@ -199,6 +202,7 @@ public final class MaasFilter implements Filter {
         EndpointKind endpoint = EndpointKind.fromPath(route.v1Suffix());
         String contentType = request.getContentType();
         if (endpoint != EndpointKind.OTHER && !RequestFacts.acceptableForTokens(contentType)) {
+            closeIfBodyUnread(request, response);
             refuse(response, DenialReason.UNSUPPORTED_MEDIA_TYPE, "The request body must be JSON in UTF-8 "
                     + "(Content-Type: application/json), not '" + contentType + "'");
             return;
@@ -303,6 +307,7 @@ public final class MaasFilter implements Filter {
         long retryAfter = address == null ? 0 : authFailures.retryAfterSeconds(address);
         if (retryAfter > 0) {
             authFailures.countRefusal(AuthFailureThrottle.Api.MODEL, AuthFailureThrottle.THROTTLED);
+            closeIfBodyUnread(request, response);
             ErrorResponses.denial(response, AuthFailureThrottle.denial(retryAfter));
             return null;
         }
@@ -312,6 +317,7 @@ public final class MaasFilter implements Filter {
             if (denial.httpStatus() == 401 && address != null) {
                 authFailures.recordFailure(address);
             }
+            closeIfBodyUnread(request, response);
             ErrorResponses.denial(response, denial);
             return null;
         }
@@ -370,6 +376,17 @@ public final class MaasFilter implements Filter {
             response.flushBuffer();
         } catch (IOException | RuntimeException e) {
             // the exchange has marked the client as gone; the container reports the broken connection
+        }
+    }
+
+    /**
+     * Marks the connection to be closed after a refusal that leaves the request's body unread: the
+     * container cannot take the next request off it, and a client that reused it would lose that
+     * request (the JDK client does not retry a POST).
+     */
+    private static void closeIfBodyUnread(HttpServletRequest request, HttpServletResponse response) {
+        if (request.getContentLengthLong() > 0 || request.getHeader("Transfer-Encoding") != null) {
+            response.setHeader("Connection", "close");
         }
     }
 

@@ -298,6 +298,8 @@ abstract class SecurityContractTest extends GovernedHttpTest {
                     .answer();
             assertEquals(401, answer.status(), answer.body());
             assertEquals("invalid_api_key", JSON.readTree(answer.body()).path("error").path("code").asText());
+            // the unread body makes the connection useless: a client must not send its next request on it
+            assertEquals("close", answer.header("Connection"));
         }
     }
 

@@ -2,6 +2,7 @@ package dev.maas4j.servlet.internal;
 
 import dev.maas4j.api.DurationText;
 import dev.maas4j.api.TimeSource;
+import dev.maas4j.core.AddressCounts;
 import jakarta.servlet.http.HttpServletRequest;
 
 import java.io.IOException;

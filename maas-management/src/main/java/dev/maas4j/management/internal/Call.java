@@ -1,0 +1,119 @@
+package dev.maas4j.management.internal;
+
+import dev.maas4j.management.Caller;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * One management request being handled: the caller, the path variables, the query parameters and
+ * the body. Query parameters are parsed from the raw query string rather than with
+ * {@code getParameter}, which would consume a form-encoded body (curl's default content type).
+ * Not thread-safe; lives for one request.
+ */
+final class Call {
+    final HttpServletRequest request;
+    final HttpServletResponse response;
+    final Caller caller;
+    final Instant now;
+    private final Map<String, String> variables;
+    private final Map<String, List<String>> query;
+    private final int maxBodyBytes;
+
+    Call(HttpServletRequest request, HttpServletResponse response, Caller caller, Instant now,
+         Map<String, String> variables, int maxBodyBytes) {
+        this.request = request;
+        this.response = response;
+        this.caller = caller;
+        this.now = now;
+        this.variables = variables;
+        this.query = parseQuery(request.getQueryString());
+        this.maxBodyBytes = maxBodyBytes;
+    }
+
+    /** The path variable {@code name}. */
+    String variable(String name) {
+        return variables.get(name);
+    }
+
+    /** The query parameter {@code name}, if given (the first, if repeated). */
+    Optional<String> query(String name) {
+        List<String> values = query.get(name);
+        return values == null || values.isEmpty() ? Optional.empty() : Optional.of(values.get(0));
+    }
+
+    /** Every query parameter name given. */
+    java.util.Set<String> queryNames() {
+        return query.keySet();
+    }
+
+    /** The body read into {@code type}, strictly. */
+    <T> T body(Class<T> type) throws IOException {
+        return Json.read(body(), type);
+    }
+
+    /** The body, or an empty array; 413 beyond the limit. */
+    byte[] body() throws IOException {
+        long declared = request.getContentLengthLong();
+        if (declared > maxBodyBytes) {
+            throw ApiException.tooLarge(maxBodyBytes);
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream(declared > 0 ? (int) declared : 256);
+        byte[] buffer = new byte[8192];
+        try (InputStream in = request.getInputStream()) {
+            int n;
+            while ((n = in.read(buffer)) >= 0) {
+                if (out.size() + n > maxBodyBytes) {
+                    throw ApiException.tooLarge(maxBodyBytes);
+                }
+                out.write(buffer, 0, n);
+            }
+        }
+        return out.toByteArray();
+    }
+
+    /** Writes {@code value} as JSON with {@code status}. */
+    void json(int status, Object value) throws IOException {
+        response.setStatus(status);
+        response.setContentType("application/json");
+        response.setCharacterEncoding("UTF-8");
+        response.setHeader("Cache-Control", "no-store");
+        Json.write(response.getOutputStream(), value);
+    }
+
+    private static Map<String, List<String>> parseQuery(String raw) {
+        Map<String, List<String>> result = new LinkedHashMap<>();
+        if (raw == null || raw.isEmpty()) {
+            return result;
+        }
+        for (String pair : raw.split("&")) {
+            if (pair.isEmpty()) {
+                continue;
+            }
+            int eq = pair.indexOf('=');
+            String name = decode(eq < 0 ? pair : pair.substring(0, eq));
+            String value = eq < 0 ? "" : decode(pair.substring(eq + 1));
+            result.computeIfAbsent(name, k -> new ArrayList<>()).add(value);
+        }
+        return result;
+    }
+
+    private static String decode(String text) {
+        try {
+            return URLDecoder.decode(text, StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest("invalid_query", "malformed query string: bad percent-encoding");
+        }
+    }
+}

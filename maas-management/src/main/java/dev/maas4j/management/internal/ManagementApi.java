@@ -1,0 +1,146 @@
+package dev.maas4j.management.internal;
+
+import dev.maas4j.api.AuditLog;
+import dev.maas4j.api.StoreException;
+import dev.maas4j.core.AuthFailureThrottle;
+import dev.maas4j.core.Credentials;
+import dev.maas4j.core.OpenAiError;
+import dev.maas4j.core.MaasEngine;
+import dev.maas4j.management.Caller;
+import dev.maas4j.management.IdentityResolver;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * The management API behind {@code ManagementServlet}: refuses client addresses with too many
+ * failed authentications, refuses API keys, resolves the caller, routes, and turns every failure
+ * into an OpenAI-style JSON error. Thread-safe.
+ */
+public final class ManagementApi {
+    private static final Logger LOG = LoggerFactory.getLogger(ManagementApi.class);
+    private static final String API_KEY_PREFIX = "sk-oai-";
+    /** Writes {@code "param": null} as OpenAI does, where the API's mapper leaves nulls out. */
+
+    private final MaasEngine engine;
+    private final IdentityResolver resolver;
+    private final AuthFailureThrottle throttle;
+    private final Settings settings;
+    private final Router router = new Router();
+
+    /**
+     * An API over {@code engine}, with callers from {@code resolver}, failed authentications counted
+     * per client address by {@code throttle}, changes recorded in {@code auditLog}.
+     */
+    public ManagementApi(MaasEngine engine, IdentityResolver resolver, AuthFailureThrottle throttle,
+                         AuditLog auditLog, Settings settings) {
+        this.engine = engine;
+        this.resolver = resolver;
+        this.throttle = throttle;
+        this.settings = settings;
+        Audit audit = new Audit(auditLog);
+        KeyResource keys = new KeyResource(engine, audit, settings);
+        keys.routes(router);
+        new UsageResource(engine, keys).routes(router);
+        new CatalogResource(engine, audit, settings, engine.timeSource().now().getEpochSecond()).routes(router);
+        new AuditResource(audit).routes(router);
+    }
+
+    /** Handles one request; never throws for a request the API refuses. */
+    public void handle(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        String path = request.getPathInfo() == null ? "/" : request.getPathInfo();
+        response.setHeader("x-request-id", requestId(request));
+        String address = Objects.requireNonNullElse(request.getRemoteAddr(), "");
+        try {
+            long retryAfter = throttle.retryAfterSeconds(address);
+            if (retryAfter > 0) {
+                // refused before any credential is looked at: guessing from this address makes no progress
+                throttle.countRefusal(AuthFailureThrottle.Api.MANAGEMENT, AuthFailureThrottle.THROTTLED);
+                response.setHeader("Retry-After", Long.toString(retryAfter));
+                throw ApiException.tooManyAuthenticationFailures(retryAfter);
+            }
+            if (presentsApiKey(request)) {
+                authenticationFailed(address, "api_key_not_accepted");
+                throw ApiException.unauthenticated("api_key_not_accepted",
+                        "API keys (sk-oai-...) are not accepted on the management API: authenticate with a"
+                                + " management credential (your identity provider's login or a management token)");
+            }
+            Optional<Caller> caller;
+            try {
+                caller = resolver.resolve(request);
+            } catch (RuntimeException e) {
+                LOG.warn("identity resolution failed for {} {}: {}", request.getMethod(), path, e.toString());
+                response.setHeader("Retry-After", "1");
+                throw ApiException.of(503, "identity_unavailable",
+                        "the caller's identity could not be established now, try again later");
+            }
+            if (caller.isEmpty()) {
+                // the resolvers do not say why; a presented Authorization header is a credential they refused
+                authenticationFailed(address, request.getHeader("Authorization") == null ? "missing_credentials"
+                        : "invalid_credentials");
+                response.setHeader("WWW-Authenticate", "Bearer realm=\"maas-api\"");
+                throw ApiException.unauthenticated("missing_credentials",
+                        "authentication required: send a management credential");
+            }
+            Router.Match match = router.match(request.getMethod(), path);
+            Call call = new Call(request, response, caller.get(), engine.timeSource().now(), match.variables(),
+                    settings.maxBodyBytes());
+            match.handler().handle(call);
+        } catch (ApiException e) {
+            error(response, e);
+        } catch (StoreException e) {
+            LOG.warn("store failure on {} {}: {}", request.getMethod(), path, e.getMessage());
+            response.setHeader("Retry-After", "1");
+            error(response, ApiException.of(503, "store_unavailable", "a store is unavailable, try again later"));
+        } catch (RuntimeException e) {
+            LOG.error("management request {} {} failed", request.getMethod(), path, e);
+            error(response, ApiException.of(500, "internal_error", "internal error"));
+        }
+    }
+
+    /** A 401: counted towards the address's limit and in {@code maas.auth.failures{api="management"}}. */
+    private void authenticationFailed(String address, String reason) {
+        throttle.recordFailure(address);
+        throttle.countRefusal(AuthFailureThrottle.Api.MANAGEMENT, reason);
+    }
+
+    /** The caller's {@code x-request-id} if it is a sane token (echoed into a header), else a new one. */
+    private static String requestId(HttpServletRequest request) {
+        String given = request.getHeader("x-request-id");
+        if (given != null && !given.isEmpty() && given.length() <= 128
+                && given.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
+            return given;
+        }
+        return UUID.randomUUID().toString();
+    }
+
+    /** An API key in {@code Authorization: Bearer}, HTTP Basic, or {@code x-api-key}, which is never acceptable here. */
+    private static boolean presentsApiKey(HttpServletRequest request) {
+        if (request.getHeader("x-api-key") != null || request.getHeader("api-key") != null) {
+            return true;
+        }
+        return Credentials.presentedKey(request::getHeader).map(k -> k.startsWith(API_KEY_PREFIX)).orElse(false);
+    }
+
+    private static void error(HttpServletResponse response, ApiException e) throws IOException {
+        if (response.isCommitted()) {
+            LOG.debug("cannot answer {} after the response started: {}", e.status(), e.getMessage());
+            return;
+        }
+        response.resetBuffer();
+        response.setStatus(e.status());
+        e.allow().ifPresent(allow -> response.setHeader("Allow", allow));
+        response.setContentType("application/json");
+        response.setCharacterEncoding("UTF-8");
+        response.setHeader("Cache-Control", "no-store");
+byte[] bytes = new OpenAiError(e.getMessage(), e.type(), e.param(), e.code()).toJson();
+        response.setContentLength(bytes.length);
+        response.getOutputStream().write(bytes);
+    }
+}
