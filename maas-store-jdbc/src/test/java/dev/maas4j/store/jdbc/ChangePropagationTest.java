@@ -7,6 +7,7 @@ import dev.maas4j.api.ModelRef;
 import dev.maas4j.api.TimeSource;
 import dev.maas4j.core.FailureMode;
 import dev.maas4j.core.Lease;
+import dev.maas4j.testing.PostgresServer;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
