@@ -73,19 +73,10 @@ class ChangePropagationTest {
         }
     }
 
+    /** Waits for the other replica to see a change, at most {@code bound}; how long it took, in ms. */
     private static long awaitWithin(Duration bound, String what, java.util.function.BooleanSupplier condition) {
         long start = System.nanoTime();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() - start > bound.toNanos()) {
-                throw new AssertionError(what + ": not within " + bound.toMillis() + " ms");
-            }
-            try {
-                Thread.sleep(5);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
-        }
+        dev.maas4j.testing.TestData.eventually(what).atMost(bound).until(condition::getAsBoolean);
         long millis = (System.nanoTime() - start) / 1_000_000;
         assertTrue(millis <= bound.toMillis());
         return millis;
