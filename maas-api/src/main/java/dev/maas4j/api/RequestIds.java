@@ -18,8 +18,12 @@ public final class RequestIds {
 
     /** A new id, e.g. {@code 019ad8a4-6c3e-7b1a-9f0e-2d4c8a1b3e5f}. */
     public static String next() {
+        return next(System.currentTimeMillis());
+    }
+
+    /** An id for the Unix millisecond {@code millis}; for tests, which choose the millisecond. */
+    static String next(long millis) {
         ThreadLocalRandom random = ThreadLocalRandom.current();
-        long millis = System.currentTimeMillis();
         long high = (millis << 16) | 0x7000L | (random.nextLong() & 0x0FFFL);
         long low = (random.nextLong() & 0x3FFF_FFFF_FFFF_FFFFL) | 0x8000_0000_0000_0000L;
         return new UUID(high, low).toString();

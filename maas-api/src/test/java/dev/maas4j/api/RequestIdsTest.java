@@ -23,12 +23,14 @@ class RequestIdsTest {
     }
 
     @Test
-    void idsFromLaterMillisecondsSortAfterEarlierOnesAsText() throws InterruptedException {
-        String first = RequestIds.next();
-        Thread.sleep(2);
-        String second = RequestIds.next();
+    void idsFromLaterMillisecondsSortAfterEarlierOnesAsText() {
+        long now = System.currentTimeMillis();
+        for (long later : new long[] {1, 255, 256, 65_536, 86_400_000L}) {
+            String first = RequestIds.next(now);
+            String second = RequestIds.next(now + later);
 
-        assertTrue(first.compareTo(second) < 0, first + " then " + second);
+            assertTrue(first.compareTo(second) < 0, first + " then " + second + " (" + later + " ms later)");
+        }
     }
 
     @Test

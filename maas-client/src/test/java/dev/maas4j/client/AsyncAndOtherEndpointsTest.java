@@ -1,5 +1,6 @@
 package dev.maas4j.client;
 
+import dev.maas4j.testing.FakeOpenAiUpstream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -14,9 +15,10 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
-import static dev.maas4j.client.FixtureServer.fixture;
-import static dev.maas4j.client.FixtureServer.json;
-import static dev.maas4j.client.FixtureServer.sse;
+import static dev.maas4j.client.Fixtures.bodyJson;
+import static dev.maas4j.client.Fixtures.fixture;
+import static dev.maas4j.testing.FakeOpenAiUpstream.json;
+import static dev.maas4j.testing.FakeOpenAiUpstream.sse;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -25,7 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class AsyncAndOtherEndpointsTest {
 
-    private final FixtureServer server = FixtureServer.start();
+    private final FakeOpenAiUpstream server = FakeOpenAiUpstream.start();
     private final ExecutorService executor = Executors.newFixedThreadPool(2);
     private final MaasClient client = MaasClient.builder().baseUrl(server.root() + "/v1").apiKey("sk-test")
             .executor(executor).maxRetries(0).build();
@@ -61,7 +63,8 @@ class AsyncAndOtherEndpointsTest {
 
     @Test
     void asyncTimeoutsAreRequestTimeouts() {
-        server.on("POST", "/v1/chat/completions", (request, exchange, attempt) -> Thread.sleep(3_000));
+        // the answer never comes (the gate opens when the server closes)
+        server.on("POST", "/v1/chat/completions", (request, exchange, attempt) -> server.gates().await("never"));
         MaasClient impatient = MaasClient.builder().baseUrl(server.root() + "/v1").timeout(Duration.ofMillis(200))
                 .build();
 
@@ -98,7 +101,7 @@ class AsyncAndOtherEndpointsTest {
         assertEquals(3, response.data().get(1).dimensions());
         assertEquals(8, response.usage().orElseThrow().promptTokens());
         assertEquals("text-embedding-3-small", response.model());
-        var body = server.last().json();
+        var body = bodyJson(server.last());
         assertEquals("The food was delicious", body.at("/input/0").asText());
         assertEquals(3, body.get("dimensions").asInt());
     }
@@ -114,8 +117,8 @@ class AsyncAndOtherEndpointsTest {
                 .createAsync(EmbeddingRequest.of("m", "hello").withEncodingFormat("base64")).join();
 
         assertArrayEquals(new float[] {1.5f, -2f}, response.vectors().get(0));
-        assertEquals("hello", server.last().json().get("input").asText());
-        assertEquals("base64", server.last().json().get("encoding_format").asText());
+        assertEquals("hello", bodyJson(server.last()).get("input").asText());
+        assertEquals("base64", bodyJson(server.last()).get("encoding_format").asText());
     }
 
     @Test
@@ -149,9 +152,9 @@ class AsyncAndOtherEndpointsTest {
 
         assertEquals("\n\nThis is indeed a test", completion.text());
         assertEquals(12, completion.usage().orElseThrow().totalTokens());
-        assertEquals(7, server.last().json().get("max_tokens").asInt());
+        assertEquals(7, bodyJson(server.last()).get("max_tokens").asInt());
         assertTrue(client.completions().createAsync(CompletionRequest.builder().model("m").prompt("a", "b").build())
                 .join().choices().size() > 0);
-        assertTrue(server.last().json().get("prompt").isArray(), "several prompts are an array");
+        assertTrue(bodyJson(server.last()).get("prompt").isArray(), "several prompts are an array");
     }
 }

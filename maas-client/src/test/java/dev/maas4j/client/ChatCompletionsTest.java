@@ -1,5 +1,6 @@
 package dev.maas4j.client;
 
+import dev.maas4j.testing.FakeOpenAiUpstream;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -7,8 +8,9 @@ import org.junit.jupiter.api.Test;
 import java.util.List;
 import java.util.Map;
 
-import static dev.maas4j.client.FixtureServer.fixture;
-import static dev.maas4j.client.FixtureServer.json;
+import static dev.maas4j.client.Fixtures.bodyJson;
+import static dev.maas4j.client.Fixtures.fixture;
+import static dev.maas4j.testing.FakeOpenAiUpstream.json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -17,7 +19,7 @@ class ChatCompletionsTest {
 
     private static final String KEY = "sk-oai-testkey_0123456789abcdef";
 
-    private final FixtureServer server = FixtureServer.start();
+    private final FakeOpenAiUpstream server = FakeOpenAiUpstream.start();
     private final MaasClient client = MaasClient.builder().baseUrl(server.root() + "/llm/granite/v1")
             .apiKey(KEY).header("X-MaaS-Subscription", "premium").build();
 
@@ -43,11 +45,11 @@ class ChatCompletionsTest {
                 .seed(7)
                 .build());
 
-        FixtureServer.Recorded request = server.last();
+        FakeOpenAiUpstream.Request request = server.last();
         assertEquals("Bearer " + KEY, request.header("Authorization"));
         assertEquals("premium", request.header("X-MaaS-Subscription"));
         assertEquals("application/json", request.header("Content-Type"));
-        JsonNode body = request.json();
+        JsonNode body = bodyJson(request);
         assertEquals("granite", body.get("model").asText());
         assertEquals("system", body.at("/messages/0/role").asText());
         assertEquals("Be brief.", body.at("/messages/0/content").asText());
@@ -98,7 +100,7 @@ class ChatCompletionsTest {
                 .parallelToolCalls(false)
                 .build());
 
-        JsonNode body = server.last().json();
+        JsonNode body = bodyJson(server.last());
         assertEquals("function", body.at("/tools/0/type").asText());
         assertEquals("get_current_weather", body.at("/tools/0/function/name").asText());
         assertEquals("string", body.at("/tools/0/function/parameters/properties/location/type").asText());
@@ -129,7 +131,7 @@ class ChatCompletionsTest {
                 .toolChoice(ToolChoice.AUTO)
                 .build());
 
-        JsonNode body = server.last().json();
+        JsonNode body = bodyJson(server.last());
         JsonNode assistant = body.at("/messages/1");
         assertEquals("assistant", assistant.get("role").asText());
         assertFalse(assistant.has("content"), "a pure tool-call message has no content");
@@ -157,7 +159,7 @@ class ChatCompletionsTest {
                 .reasoningEffort("low")
                 .build());
 
-        JsonNode content = server.last().json().at("/messages/0/content");
+        JsonNode content = bodyJson(server.last()).at("/messages/0/content");
         assertTrue(content.isArray());
         assertEquals("text", content.at("/0/type").asText());
         assertEquals("What is in this image?", content.at("/0/text").asText());
@@ -165,7 +167,7 @@ class ChatCompletionsTest {
         assertEquals("https://example.com/cat.png", content.at("/1/image_url/url").asText());
         assertEquals("low", content.at("/1/image_url/detail").asText());
         assertEquals("data:image/png;base64,AQID", content.at("/2/image_url/url").asText());
-        JsonNode body = server.last().json();
+        JsonNode body = bodyJson(server.last());
         assertEquals("json_schema", body.at("/response_format/type").asText());
         assertEquals("answer", body.at("/response_format/json_schema/name").asText());
         assertTrue(body.at("/response_format/json_schema/strict").asBoolean());
@@ -201,7 +203,7 @@ class ChatCompletionsTest {
                 .putExtra("chat_template_kwargs", Map.of("enable_thinking", false))
                 .build());
 
-        JsonNode body = server.last().json();
+        JsonNode body = bodyJson(server.last());
         assertEquals(40, body.get("top_k").asInt());
         assertFalse(body.at("/chat_template_kwargs/enable_thinking").asBoolean());
     }

@@ -1,5 +1,6 @@
 package dev.maas4j.client;
 
+import dev.maas4j.testing.FakeOpenAiUpstream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -7,8 +8,9 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 import java.time.Duration;
 
-import static dev.maas4j.client.FixtureServer.fixture;
-import static dev.maas4j.client.FixtureServer.json;
+import static dev.maas4j.client.Fixtures.bodyJson;
+import static dev.maas4j.client.Fixtures.fixture;
+import static dev.maas4j.testing.FakeOpenAiUpstream.json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -20,7 +22,7 @@ class ErrorsTest {
     private static final String KEY = "sk-oai-K3y1d_s3cr3tPartThatMustNotLeak";
     private static final String PATH = "/v1/chat/completions";
 
-    private final FixtureServer server = FixtureServer.start();
+    private final FakeOpenAiUpstream server = FakeOpenAiUpstream.start();
     private final MaasClient client = MaasClient.builder().baseUrl(server.root() + "/v1").apiKey(KEY)
             .maxRetries(0).build();
 

@@ -1,5 +1,6 @@
 package dev.maas4j.client;
 
+import dev.maas4j.testing.FakeOpenAiUpstream;
 import dev.maas4j.client.admin.CreateApiKeyRequest;
 import dev.maas4j.client.admin.CreatedApiKey;
 import dev.maas4j.client.admin.MaasAdminClient;
@@ -10,15 +11,16 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 
-import static dev.maas4j.client.FixtureServer.fixture;
-import static dev.maas4j.client.FixtureServer.json;
-import static dev.maas4j.client.FixtureServer.sse;
+import static dev.maas4j.client.Fixtures.bodyJson;
+import static dev.maas4j.client.Fixtures.fixture;
+import static dev.maas4j.testing.FakeOpenAiUpstream.json;
+import static dev.maas4j.testing.FakeOpenAiUpstream.sse;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** The README's examples, as written there, against fixtures. */
 class ReadmeExamplesTest {
 
-    private final FixtureServer server = FixtureServer.start();
+    private final FakeOpenAiUpstream server = FakeOpenAiUpstream.start();
     private final StringBuilder out = new StringBuilder();
 
     @AfterEach
@@ -29,7 +31,7 @@ class ReadmeExamplesTest {
     @Test
     void theReadmeExamplesWork() {
         server.on("POST", "/llm/granite-3-8b/v1/chat/completions", (request, exchange, attempt) -> {
-            if (request.json().path("stream").asBoolean()) {
+            if (bodyJson(request).path("stream").asBoolean()) {
                 sse(fixture("chat-stream.sse")).handle(request, exchange, attempt);
             } else if (attempt <= 2) {
                 json(200, fixture("chat-completion.json")).handle(request, exchange, attempt);

@@ -1,5 +1,6 @@
 package dev.maas4j.client;
 
+import dev.maas4j.testing.FakeOpenAiUpstream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -14,9 +15,10 @@ import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 
-import static dev.maas4j.client.FixtureServer.fixture;
-import static dev.maas4j.client.FixtureServer.json;
-import static dev.maas4j.client.FixtureServer.respond;
+import static dev.maas4j.client.Fixtures.bodyJson;
+import static dev.maas4j.client.Fixtures.fixture;
+import static dev.maas4j.testing.FakeOpenAiUpstream.json;
+import static dev.maas4j.testing.FakeOpenAiUpstream.respond;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -25,9 +27,9 @@ class RetryTest {
 
     private static final String PATH = "/v1/chat/completions";
 
-    private final FixtureServer server = FixtureServer.start();
+    private final FakeOpenAiUpstream server = FakeOpenAiUpstream.start();
     private final RecordingSleeper sleeper = new RecordingSleeper();
-    private FixtureServer late;
+    private FakeOpenAiUpstream late;
 
     @AfterEach
     void stop() {
@@ -51,7 +53,7 @@ class RetryTest {
     }
 
     /** Fails with {@code status} the first {@code failures} attempts, then answers the completion. */
-    private static FixtureServer.Handler failThenSucceed(int failures, int status, String... headers) {
+    private static FakeOpenAiUpstream.Handler failThenSucceed(int failures, int status, String... headers) {
         return (request, exchange, attempt) -> {
             if (attempt <= failures) {
                 respond(exchange, status, fixture("error-" + (status == 429 ? 429 : status == 503 ? 503 : 500) + ".json"),
@@ -81,7 +83,7 @@ class RetryTest {
         assertEquals(List.of(Duration.ofMillis(250)), sleeper.delays(), "retry-after-ms is the more precise");
 
         String inOneMinute = DateTimeFormatter.RFC_1123_DATE_TIME.format(ZonedDateTime.now(ZoneOffset.UTC).plusSeconds(5));
-        FixtureServer other = FixtureServer.start();
+        FakeOpenAiUpstream other = FakeOpenAiUpstream.start();
         try {
             other.on("POST", PATH, failThenSucceed(1, 503, "Retry-After", inOneMinute));
             RecordingSleeper s = new RecordingSleeper();
@@ -158,10 +160,8 @@ class RetryTest {
 
     @Test
     void aPostIsNeverRetriedAfterATimeoutWaitingForTheResponse() {
-        server.on("POST", PATH, (request, exchange, attempt) -> {
-            Thread.sleep(3_000);
-            respond(exchange, 200, fixture("chat-completion.json"));
-        });
+        // the answer never comes (the gate opens when the server closes)
+        server.on("POST", PATH, (request, exchange, attempt) -> server.gates().await("never"));
         MaasClient client = MaasClient.builder().baseUrl(server.root() + "/v1").timeout(Duration.ofMillis(300))
                 .retryPolicy(RetryPolicy.builder().maxAttempts(5).build()).sleeper(sleeper).build();
 
@@ -186,10 +186,10 @@ class RetryTest {
     @Test
     void aPostIsRetriedWhenTheConnectionWasRefusedBecauseNothingWasSent() throws IOException {
         int port = freePort();
-        AtomicReference<FixtureServer> started = new AtomicReference<>();
+        AtomicReference<FakeOpenAiUpstream> started = new AtomicReference<>();
         sleeper.onSleep(() -> {
             if (started.get() == null) {
-                FixtureServer s = FixtureServer.startOn(port);
+                FakeOpenAiUpstream s = FakeOpenAiUpstream.startOn(port);
                 s.on("POST", PATH, json(200, fixture("chat-completion.json")));
                 started.set(s);
             }

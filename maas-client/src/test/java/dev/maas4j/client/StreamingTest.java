@@ -1,11 +1,11 @@
 package dev.maas4j.client;
 
+import dev.maas4j.testing.FakeOpenAiUpstream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -15,11 +15,11 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 
-import static dev.maas4j.client.FixtureServer.fixture;
-import static dev.maas4j.client.FixtureServer.json;
-import static dev.maas4j.client.FixtureServer.sse;
+import static dev.maas4j.client.Fixtures.bodyJson;
+import static dev.maas4j.client.Fixtures.fixture;
+import static dev.maas4j.testing.FakeOpenAiUpstream.json;
+import static dev.maas4j.testing.FakeOpenAiUpstream.sse;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -31,7 +31,7 @@ class StreamingTest {
     private static final String CHUNK = "data: {\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"created\":1,"
             + "\"model\":\"m\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"tok \"},\"finish_reason\":null}]}\n\n";
 
-    private final FixtureServer server = FixtureServer.start();
+    private final FakeOpenAiUpstream server = FakeOpenAiUpstream.start();
     private final MaasClient client = MaasClient.builder().baseUrl(server.root() + "/v1").apiKey("sk-test")
             .maxRetries(0).build();
 
@@ -77,9 +77,9 @@ class StreamingTest {
         assertEquals(Role.ASSISTANT, chunks.get(0).choices().get(0).delta().role().orElseThrow());
         assertEquals("stop", chunks.get(3).choices().get(0).finishReason().orElseThrow());
         assertTrue(chunks.get(4).choices().isEmpty());
-        FixtureServer.Recorded sent = server.last();
-        assertTrue(sent.json().get("stream").asBoolean());
-        assertTrue(sent.json().at("/stream_options/include_usage").asBoolean());
+        FakeOpenAiUpstream.Request sent = server.last();
+        assertTrue(bodyJson(sent).get("stream").asBoolean());
+        assertTrue(bodyJson(sent).at("/stream_options/include_usage").asBoolean());
         assertEquals("text/event-stream", sent.header("Accept"));
     }
 
@@ -153,34 +153,18 @@ class StreamingTest {
 
     @Test
     void closingTheStreamEarlyClosesTheConnection() throws Exception {
-        CountDownLatch clientGone = new CountDownLatch(1);
-        AtomicInteger written = new AtomicInteger();
-        server.on("POST", PATH, (request, exchange, attempt) -> {
-            exchange.getResponseHeaders().set("Content-Type", "text/event-stream");
-            exchange.sendResponseHeaders(200, 0);
-            OutputStream out = exchange.getResponseBody();
-            try {
-                for (int i = 0; i < 2_000; i++) {
-                    out.write(CHUNK.getBytes(StandardCharsets.UTF_8));
-                    out.flush();
-                    written.incrementAndGet();
-                    Thread.sleep(10);
-                }
-                out.write("data: [DONE]\n\n".getBytes(StandardCharsets.UTF_8));
-                out.close();
-            } catch (IOException e) {
-                clientGone.countDown();
-            }
-        });
+        // the fake's endless stream: a chunk every 20 ms until the client hangs up
+        MaasClient endless = MaasClient.builder().baseUrl(server.root() + "/v1").apiKey("sk-test")
+                .header("X-Test-Mode", "endless").build();
 
-        ChatCompletionStream stream = client.chat().stream(request());
+        ChatCompletionStream stream = endless.chat().stream(request());
         Iterator<ChatCompletionChunk> it = stream.iterator();
         it.next();
         it.next();
         stream.close();
 
-        assertTrue(clientGone.await(15, TimeUnit.SECONDS), "the server saw the connection closed");
-        assertTrue(written.get() < 2_000, "the server stopped writing before the end");
+        assertTrue(server.awaitDisconnect(Duration.ofSeconds(15)), "the server saw the connection closed");
+        assertTrue(server.chunksWritten() < 3_000, "the server stopped writing before the end");
         assertFalse(it.hasNext(), "a closed stream has no more chunks");
     }
 
@@ -193,6 +177,8 @@ class StreamingTest {
             for (int i = 0; i < 2; i++) {
                 out.write(CHUNK.getBytes(StandardCharsets.UTF_8));
                 out.flush();
+                // a gap longer than the client's 1 s timeout, in real time: the JDK client's
+                // timeout is on the system clock
                 Thread.sleep(2_000);
             }
             out.write("data: [DONE]\n\n".getBytes(StandardCharsets.UTF_8));
@@ -260,8 +246,8 @@ class StreamingTest {
 
         assertEquals("This is a test", completion.text());
         assertEquals("length", completion.choices().get(0).finishReason().orElseThrow());
-        assertTrue(server.last().json().get("stream").asBoolean());
-        assertEquals("Say this is a test", server.last().json().get("prompt").asText());
+        assertTrue(bodyJson(server.last()).get("stream").asBoolean());
+        assertEquals("Say this is a test", bodyJson(server.last()).get("prompt").asText());
     }
 
 }

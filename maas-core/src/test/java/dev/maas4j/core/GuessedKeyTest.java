@@ -20,6 +20,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -115,12 +116,9 @@ class GuessedKeyTest {
                 workers.add(worker);
             }
             // every request is in flight and parked: in the store, or waiting for the one that is
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (arrived.get() < threads || store.lookups.get() == 0
-                    || workers.stream().anyMatch(w -> w.getState() == Thread.State.RUNNABLE)) {
-                assertTrue(System.nanoTime() < deadline, "the requests did not all start");
-                Thread.sleep(1);
-            }
+            await("every request started and parked").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(1))
+                    .until(() -> arrived.get() == threads && store.lookups.get() > 0
+                            && workers.stream().noneMatch(w -> w.getState() == Thread.State.RUNNABLE));
             store.hold.countDown();
             for (Thread worker : workers) {
                 worker.join(10_000);

@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -212,11 +213,9 @@ class KeyLifecycleTest {
             try (Lease lease = f.admit(created.secret().reveal(), "granite")) {
                 lease.complete(TokenUsage.reported(1, 1), 200);
             }
-            long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-            while (f.store.findById(created.key().id()).orElseThrow().lastUsedAt().isEmpty()
-                    && System.nanoTime() < deadline) {
-                Thread.onSpinWait();
-            }
+            // written by the engine's scheduler thread every 20 ms
+            await("the last use reaches the store").atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(5))
+                    .until(() -> f.store.findById(created.key().id()).orElseThrow().lastUsedAt().isPresent());
             assertEquals(Optional.of(f.time.now()), f.store.findById(created.key().id()).orElseThrow().lastUsedAt());
         }
     }

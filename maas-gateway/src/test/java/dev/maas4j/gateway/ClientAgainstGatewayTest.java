@@ -1,6 +1,7 @@
 package dev.maas4j.gateway;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.maas4j.api.Outcome;
 import dev.maas4j.api.Subject;
 import dev.maas4j.api.UsageDimension;
@@ -39,6 +40,7 @@ import dev.maas4j.client.admin.UsageQuery;
 import dev.maas4j.client.admin.UsageRange;
 import dev.maas4j.client.admin.UsageReport;
 import dev.maas4j.core.KeyRequest;
+import dev.maas4j.testing.FakeOpenAiUpstream;
 import io.micrometer.core.instrument.Counter;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -55,11 +57,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
+import static dev.maas4j.testing.TestData.eventually;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -81,7 +83,7 @@ class ClientAgainstGatewayTest {
 
     @BeforeAll
     static void startGatewayAndUpstream() throws Exception {
-        upstream = new FakeOpenAiUpstream();
+        upstream = FakeOpenAiUpstream.start();
         String yaml = """
                 models:
                   - name: granite
@@ -172,7 +174,7 @@ class ClientAgainstGatewayTest {
         ChatCompletion completion = client.chat().create(ChatCompletionRequest.builder().model("granite")
                 .addUserMessage("Hi").putExtra("top_k", 40).build());
 
-        assertEquals(40, upstream.lastRequest().path("top_k").asInt(), "an unknown request field reaches the model");
+        assertEquals(40, lastRequest().path("top_k").asInt(), "an unknown request field reaches the model");
         assertEquals(FakeOpenAiUpstream.ANSWER, completion.text().orElseThrow());
         ChatMessage message = completion.message().orElseThrow();
         assertEquals(FakeOpenAiUpstream.REASONING, message.reasoningContent().orElseThrow());
@@ -199,9 +201,10 @@ class ClientAgainstGatewayTest {
             Iterator<ChatCompletionChunk> it = stream.iterator();
             chunks.add(it.next());
             assembled = stream.readAll();
-            assertEquals(9, stream.usage().orElseThrow().totalTokens(), "the usage chunk the gateway asked for");
+            assertEquals(FakeOpenAiUpstream.PROMPT_TOKENS + FakeOpenAiUpstream.COMPLETION_TOKENS,
+                    stream.usage().orElseThrow().totalTokens(), "the usage chunk the gateway asked for");
         }
-        JsonNode forwarded = upstream.lastRequest();
+        JsonNode forwarded = lastRequest();
         assertTrue(forwarded.path("stream_options").path("include_usage").asBoolean(),
                 "the gateway asks the model for usage: " + forwarded);
 
@@ -217,7 +220,7 @@ class ClientAgainstGatewayTest {
         assertEquals(Outcome.SUCCESS, event.outcome());
         assertTrue(event.streamed());
         assertFalse(event.estimated(), "the gateway read the upstream's usage chunk");
-        assertEquals(9, event.totalTokens());
+        assertEquals(FakeOpenAiUpstream.PROMPT_TOKENS + FakeOpenAiUpstream.COMPLETION_TOKENS, event.totalTokens());
     }
 
     // ------------------------------------------------------------------ errors
@@ -320,15 +323,16 @@ class ClientAgainstGatewayTest {
     void closingAProxiedStreamEarlySettlesItOnceAsClientAbortedAndHangsUpUpstream() throws Exception {
         String key = newKey("alice", null);
         String requestId;
-        try (ChatCompletionStream stream = client(key).chat().stream(
-                ChatCompletionRequest.of("granite", FakeOpenAiUpstream.ENDLESS))) {
+        MaasClient endless = MaasClient.builder().baseUrl(gateway.baseUri().resolve("/v1")).apiKey(key).timeout(BOUND)
+                .header("X-Test-Mode", "endless").build();
+        try (ChatCompletionStream stream = endless.chat().stream(ChatCompletionRequest.of("granite", "go on"))) {
             requestId = stream.requestId().orElseThrow();
             Iterator<ChatCompletionChunk> chunks = stream.iterator();
             for (int i = 0; i < 3; i++) {
                 chunks.next();
             }
         }
-        assertTrue(upstream.disconnected().await(BOUND.toSeconds(), TimeUnit.SECONDS),
+        assertTrue(upstream.awaitDisconnect(BOUND),
                 "the gateway stops the upstream generation");
         UsageEvent event = awaitSingleEvent(keyId(key));
         assertEquals(requestId, event.requestId());
@@ -429,10 +433,10 @@ class ClientAgainstGatewayTest {
     @Test
     void anAdminManagesTheCatalogAndTheChangesAreLive() {
         ModelRef model = ModelRef.builder("granite-crud", "default").displayName("Granite CRUD")
-                .endpoint(upstream.baseUrl()).price(ModelRef.Price.usd("0.20", "0.60")).build();
+                .endpoint(upstream.baseUri()).price(ModelRef.Price.usd("0.20", "0.60")).build();
         ModelRef createdModel = admin.models().create(model);
         assertEquals("granite-crud", createdModel.name());
-        assertEquals(List.of(upstream.baseUrl()), createdModel.endpoints());
+        assertEquals(List.of(upstream.baseUri()), createdModel.endpoints());
         assertEquals(0, new BigDecimal("0.60").compareTo(createdModel.price().orElseThrow().completionPerMillion()));
         assertEquals("granite-crud", createdModel.extra().get("id"), "the ODH read-only properties come too");
         assertTrue(admin.models().list().stream().anyMatch(m -> m.name().equals("granite-crud")));
@@ -499,6 +503,17 @@ class ClientAgainstGatewayTest {
 
     // ------------------------------------------------------------------ helpers
 
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** The body of the last request the upstream received, as the gateway forwarded it. */
+    private static JsonNode lastRequest() {
+        try {
+            return JSON.readTree(upstream.last().body());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     private static MaasClient client(String key) {
         return MaasClient.builder().baseUrl(gateway.baseUri().resolve("/v1")).apiKey(key).timeout(BOUND).build();
     }
@@ -551,18 +566,7 @@ class ClientAgainstGatewayTest {
     }
 
     private static <T> T awaitValue(Supplier<T> read, Predicate<T> done) {
-        long deadline = System.nanoTime() + BOUND.toNanos();
-        T value = read.get();
-        while (!done.test(value) && System.nanoTime() < deadline) {
-            try {
-                Thread.sleep(25);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
-            value = read.get();
-        }
-        assertTrue(done.test(value), "not reached within " + BOUND + ": " + value);
-        return value;
+        return eventually("the awaited value").atMost(BOUND).pollInterval(Duration.ofMillis(25))
+                .until(read::get, done::test);
     }
 }

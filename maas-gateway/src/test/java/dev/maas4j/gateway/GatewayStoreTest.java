@@ -1,5 +1,6 @@
 package dev.maas4j.gateway;
 
+import static dev.maas4j.testing.TestData.eventually;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -65,18 +66,11 @@ class GatewayStoreTest {
     }
 
     /** Settlement follows the response's last byte by a moment: wait for it, bounded. */
-    private static long awaitUsage(Gateway gateway, long atLeast) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        long total;
-        do {
+    private static long awaitUsage(Gateway gateway, long atLeast) {
+        return eventually("at least " + atLeast + " tokens settled").until(() -> {
             gateway.engine().flushUsage(Duration.ofSeconds(5));
-            total = usage(gateway);
-            if (total >= atLeast) {
-                return total;
-            }
-            Thread.sleep(20);
-        } while (System.nanoTime() < deadline);
-        return total;
+            return usage(gateway);
+        }, total -> total >= atLeast);
     }
 
     private static long usage(Gateway gateway) {

@@ -2,16 +2,14 @@ package dev.maas4j.gateway;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpServer;
 import dev.maas4j.api.UsageEvent;
 import dev.maas4j.api.UsageQuery;
+import dev.maas4j.testing.FakeOpenAiUpstream;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -23,6 +21,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import static dev.maas4j.testing.TestData.eventually;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -111,18 +110,7 @@ class GatewayTest {
 
     @Test
     void aConfiguredModelIsProxiedToItsUpstreamWithItsPolicyAndSubscription() throws Exception {
-        HttpServer upstream = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        upstream.createContext("/", exchange -> {
-            byte[] body = ("{\"id\":\"x\",\"object\":\"chat.completion\",\"created\":1,\"model\":\"granite\","
-                    + "\"choices\":[],\"usage\":{\"prompt_tokens\":3,\"completion_tokens\":4,\"total_tokens\":7}}")
-                    .getBytes(StandardCharsets.UTF_8);
-            exchange.getResponseHeaders().set("Content-Type", "application/json");
-            exchange.sendResponseHeaders(200, body.length);
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(body);
-            }
-        });
-        upstream.start();
+        FakeOpenAiUpstream upstream = FakeOpenAiUpstream.start();
         String yaml = """
                 demo: {enabled: false}
                 models:
@@ -137,7 +125,7 @@ class GatewayTest {
                     modelRefs: [{name: granite, tokenRateLimits: [{limit: 1000, window: 1m}]}]
                 users:
                   alice: [dev]
-                """.formatted(upstream.getAddress().getPort());
+                """.formatted(upstream.port());
         try (Gateway gateway = Gateway.start(onFreePort(yaml), new PrintStream(OutputStream.nullOutputStream()))) {
             assertTrue(gateway.demoKey().isEmpty());
             String key = gateway.engine().createKey(dev.maas4j.core.KeyRequest.builder(
@@ -146,9 +134,11 @@ class GatewayTest {
                     "{\"model\":\"granite\",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}");
             assertEquals(200, response.statusCode(), response.body());
             assertEquals("1000", response.headers().firstValue("x-ratelimit-limit-tokens").orElse(null));
-            assertEquals(7, awaitTotalTokens(gateway, 7));
+            long tokens = FakeOpenAiUpstream.PROMPT_TOKENS + FakeOpenAiUpstream.COMPLETION_TOKENS;
+            assertEquals(tokens, awaitTotalTokens(gateway, tokens));
+            assertEquals("/v1/chat/completions", upstream.last().path());
         } finally {
-            upstream.stop(0);
+            upstream.close();
         }
     }
 
@@ -224,19 +214,12 @@ class GatewayTest {
     }
 
     /** Settlement follows the response's last byte by a moment: wait for it, bounded. */
-    private static long awaitTotalTokens(Gateway gateway, long expected) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        long total;
-        do {
+    private static long awaitTotalTokens(Gateway gateway, long expected) {
+        return eventually(expected + " tokens settled").until(() -> {
             gateway.engine().flushUsage(Duration.ofSeconds(5));
-            total = gateway.store().totals(UsageQuery.between(Instant.EPOCH, Instant.now().plusSeconds(60)))
+            return gateway.store().totals(UsageQuery.between(Instant.EPOCH, Instant.now().plusSeconds(60)))
                     .totalTokens();
-            if (total >= expected) {
-                return total;
-            }
-            Thread.sleep(20);
-        } while (System.nanoTime() < deadline);
-        return total;
+        }, total -> total >= expected);
     }
 
     private HttpResponse<String> post(URI base, String key, String body) throws Exception {

@@ -1,11 +1,13 @@
 package dev.maas4j.gateway;
 
+import static dev.maas4j.testing.TestData.eventually;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.time.Duration;
 import dev.maas4j.api.Subject;
 import dev.maas4j.core.KeyRequest;
 import dev.maas4j.store.k8s.crd.MaaSAuthPolicy;
@@ -168,11 +170,8 @@ class KubernetesCatalogGatewayTest {
 
         client.genericKubernetesResources(ResourceDefinitionContext.fromResourceType(MaaSAuthPolicy.class))
                 .inNamespace("models-as-a-service").withName("premium-model-access").delete();
-        long deadline = System.nanoTime() + 1_000_000_000L;
-        while (models(alice).contains("premium-model")) {
-            assertTrue(System.nanoTime() < deadline, "the deleted policy still grants the model after 1s");
-            Thread.sleep(10);
-        }
+        eventually("the deleted policy no longer grants the model").atMost(Duration.ofSeconds(1))
+                .pollInterval(Duration.ofMillis(10)).until(() -> !models(alice).contains("premium-model"));
     }
 
     @Test

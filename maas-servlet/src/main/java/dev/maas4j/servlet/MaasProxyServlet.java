@@ -2,6 +2,7 @@ package dev.maas4j.servlet;
 
 import dev.maas4j.api.Grant;
 import dev.maas4j.api.ModelRef;
+import dev.maas4j.api.Ticker;
 import dev.maas4j.core.Lease;
 import dev.maas4j.servlet.internal.BufferedRequest;
 import dev.maas4j.servlet.internal.Endpoints;
@@ -62,6 +63,8 @@ public final class MaasProxyServlet extends HttpServlet {
 
     private final transient RelaySettings settings;
     private final transient ScheduledExecutorService idleTimer;
+    /** Whether {@link #idleTimer} is the proxy's own, to stop in {@link #destroy()}. */
+    private final boolean ownsIdleTimer;
 
     private MaasProxyServlet(Builder b) {
         HttpClient client = b.client != null ? b.client : HttpClient.newBuilder()
@@ -72,7 +75,10 @@ public final class MaasProxyServlet extends HttpServlet {
                 // thread can run every step of an exchange: no hand-off between threads per response
                 .executor(Runnable::run)
                 .build();
-        if (b.idleTimeout.isZero() && b.maxResponseDuration.isZero()) {
+        this.ownsIdleTimer = b.timer == null;
+        if (b.timer != null) {
+            this.idleTimer = b.timer;
+        } else if (b.idleTimeout.isZero() && b.maxResponseDuration.isZero()) {
             this.idleTimer = null;
         } else {
             ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, r -> {
@@ -85,7 +91,7 @@ public final class MaasProxyServlet extends HttpServlet {
             this.idleTimer = timer;
         }
         this.settings = new RelaySettings(client, b.responseTimeout, b.idleTimeout, Optional.ofNullable(idleTimer),
-                new Endpoints(b.refusedBackoff.toNanos()), b.identityHeaders,
+                b.ticker, new Endpoints(b.refusedBackoff.toNanos(), b.ticker), b.identityHeaders,
                 new ResponseLimits(b.maxResponseDuration, b.maxResponseBytes));
     }
 
@@ -94,10 +100,13 @@ public final class MaasProxyServlet extends HttpServlet {
         return new Builder();
     }
 
-    /** Stops the proxy's idle timer; the HTTP client's own thread ends once the client is unreachable. */
+    /**
+     * Stops the proxy's own idle timer (not one given to {@link Builder#timer}); the HTTP client's
+     * own thread ends once the client is unreachable.
+     */
     @Override
     public void destroy() {
-        if (idleTimer != null) {
+        if (idleTimer != null && ownsIdleTimer) {
             idleTimer.shutdownNow();
         }
     }
@@ -139,6 +148,8 @@ public final class MaasProxyServlet extends HttpServlet {
         private boolean identityHeaders;
         private Duration maxResponseDuration = Duration.ofMinutes(30);
         private long maxResponseBytes = 256L << 20;
+        private Ticker ticker = Ticker.system();
+        private ScheduledExecutorService timer;
         private final Set<String> set = new HashSet<>();
 
         private Builder() {
@@ -264,6 +275,29 @@ public final class MaasProxyServlet extends HttpServlet {
         public Builder httpClient(HttpClient value) {
             once("httpClient");
             client = Objects.requireNonNull(value, "httpClient");
+            return this;
+        }
+
+        /**
+         * The clock and the scheduler of the {@link #idleTimeout}, the {@link #maxResponseDuration}
+         * and the {@link #refusedBackoff} (default: {@code System.nanoTime()} and one daemon thread
+         * of the proxy's own, stopped by {@link MaasProxyServlet#destroy()}). For tests, which pass
+         * maas-testing's {@code ManualTicker} and its scheduler and then advance time instead of
+         * waiting for it; the scheduler must run its tasks when the ticker passes their delay, and
+         * is not shut down by the proxy. The {@link #responseTimeout} and {@link #connectTimeout}
+         * are the HTTP client's, on the system clock whatever is set here.
+         *
+         * <pre>{@code
+         * ManualTicker ticker = new ManualTicker();
+         * MaasProxyServlet proxy = MaasProxyServlet.builder().idleTimeout(Duration.ofSeconds(30))
+         *         .timer(ticker, ticker.scheduler()).build();
+         * ticker.advance(Duration.ofSeconds(30));   // a stream silent since is cut now
+         * }</pre>
+         */
+        public Builder timer(Ticker ticker, ScheduledExecutorService scheduler) {
+            once("timer");
+            this.ticker = Objects.requireNonNull(ticker, "ticker");
+            this.timer = Objects.requireNonNull(scheduler, "scheduler");
             return this;
         }
 

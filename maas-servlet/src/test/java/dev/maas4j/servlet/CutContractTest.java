@@ -6,6 +6,8 @@ import dev.maas4j.api.ModelRef;
 import dev.maas4j.api.UsageEvent;
 import dev.maas4j.core.CreatedKey;
 import dev.maas4j.core.MaasEngine;
+import dev.maas4j.testing.FakeOpenAiUpstream;
+import dev.maas4j.testing.ManualTicker;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -21,7 +23,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -34,22 +35,22 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 abstract class CutContractTest extends GovernedHttpTest {
     private final List<ServletHost> hosts = new ArrayList<>();
-    private TestUpstream upstream;
+    private FakeOpenAiUpstream upstream;
     private CreatedKey alice;
 
     abstract ServletHost newHost();
 
     @BeforeEach
     void start() throws Exception {
-        upstream = new TestUpstream();
+        upstream = FakeOpenAiUpstream.start();
         startEngine(true);
         base = proxyHost(MaasProxyServlet.builder());
     }
 
     private void startEngine(boolean cut) {
-        startEngineWithGranite(ModelRef.builder("granite").endpoint(upstream.uri()).build(),
+        startEngineWithGranite(ModelRef.builder("granite").endpoint(upstream.baseUri()).build(),
                 MaasEngine.builder().cutRevokedRequests(cut));
-        store.putModel(ModelRef.builder("small").endpoint(upstream.uri())
+        store.putModel(ModelRef.builder("small").endpoint(upstream.baseUri())
                 .metadata(Map.of(ModelRef.MAX_RESPONSE_BYTES, "2000")).build());
         store.putPolicy(dev.maas4j.api.AuthPolicy.of("small", dev.maas4j.api.SubjectSet.groups("dev"), "small"));
         store.putSubscription(dev.maas4j.api.Subscription.builder("small-sub")
@@ -118,8 +119,8 @@ abstract class CutContractTest extends GovernedHttpTest {
 
         assertEndsWithError(events, "revoked_api_key");
         upstream.release("first");
-        assertTrue(upstream.sawDisconnect.await(10, TimeUnit.SECONDS), "the proxy hung up on the upstream");
-        assertEquals(0, upstream.finishedStreams.get());
+        assertTrue(upstream.awaitDisconnect(Duration.ofSeconds(10)), "the proxy hung up on the upstream");
+        assertEquals(0, upstream.finishedStreams());
         UsageEvent event = single(alice);
         assertTrue(event.completionTokens() > 0, "what was generated is charged");
     }
@@ -176,9 +177,13 @@ abstract class CutContractTest extends GovernedHttpTest {
 
     @Test
     void aStreamRunningLongerThanTheLimitIsCut() throws Exception {
-        URI limited = proxyHost(MaasProxyServlet.builder().maxResponseDuration(Duration.ofMillis(300)));
-        // the upstream holds its stream after the first chunk until the gate opens, which it never does
-        List<String> events = events(limited, "granite", () -> { });
+        // the limit on a manual clock, and no idle limit, which the silent upstream would hit first
+        ManualTicker ticker = new ManualTicker();
+        URI limited = proxyHost(MaasProxyServlet.builder().maxResponseDuration(Duration.ofMinutes(30))
+                .idleTimeout(Duration.ZERO).timer(ticker, ticker.scheduler()));
+        // the upstream holds its stream after the first chunk until the gate opens, which it never does:
+        // half an hour after the response started, the proxy ends it
+        List<String> events = events(limited, "granite", () -> ticker.advance(Duration.ofMinutes(30)));
         assertEndsWithError(events, "response_too_long");
         upstream.release("first");
     }

@@ -1,6 +1,7 @@
 package dev.maas4j.servlet;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.concurrent.atomic.AtomicInteger;
 import dev.maas4j.api.AuthPolicy;
 import dev.maas4j.api.KeyLimits;
 import dev.maas4j.api.ModelPrice;
@@ -14,6 +15,7 @@ import dev.maas4j.api.UsageEvent;
 import dev.maas4j.core.CreatedKey;
 import dev.maas4j.core.InMemoryStore;
 import dev.maas4j.core.MaasEngine;
+import dev.maas4j.testing.FakeOpenAiUpstream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -38,6 +40,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
+import static dev.maas4j.testing.TestData.eventually;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -45,11 +48,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The governed endpoint over real HTTP on loopback: {@link MaasFilter} in front of
- * {@link MaasProxyServlet}, forwarding to {@link TestUpstream}. Each container runs it through a
+ * {@link MaasProxyServlet}, forwarding to {@link FakeOpenAiUpstream}. Each container runs it through a
  * subclass. Waits are bounded; nothing asserts on timing.
  */
 abstract class GatewayContractTest extends GovernedHttpTest {
-    private TestUpstream upstream;
+    private FakeOpenAiUpstream upstream;
     private ServletHost host;
     private CreatedKey alice;
 
@@ -62,21 +65,21 @@ abstract class GatewayContractTest extends GovernedHttpTest {
 
     @BeforeEach
     void start() throws Exception {
-        upstream = new TestUpstream();
+        upstream = FakeOpenAiUpstream.start();
         store = new InMemoryStore();
         store.setGroups("alice", "dev");
         store.setGroups("bob", "outsiders");
-        store.putModel(ModelRef.builder("granite").endpoint(upstream.uri())
+        store.putModel(ModelRef.builder("granite").endpoint(upstream.baseUri())
                 .price(ModelPrice.usd("1", "2")).build());
-        store.putModel(ModelRef.builder("dead").endpoint(TestUpstream.refusingUrl()).build());
-        store.putModel(ModelRef.builder("replicated").endpoint(TestUpstream.refusingUrl())
-                .endpoint(upstream.uri()).build());
-        store.putModel(ModelRef.builder("external").endpoint(upstream.uri())
+        store.putModel(ModelRef.builder("dead").endpoint(FakeOpenAiUpstream.refusingUrl()).build());
+        store.putModel(ModelRef.builder("replicated").endpoint(FakeOpenAiUpstream.refusingUrl())
+                .endpoint(upstream.baseUri()).build());
+        store.putModel(ModelRef.builder("external").endpoint(upstream.baseUri())
                 .upstreamCredential(Secret.of("upstream-secret")).build());
-        store.putModel(ModelRef.builder("miskeyed").endpoint(upstream.uri())
+        store.putModel(ModelRef.builder("miskeyed").endpoint(upstream.baseUri())
                 .upstreamCredential(Secret.of("upstream-secret\n")).build());
-        store.putModel(ModelRef.builder("hidden").endpoint(upstream.uri()).build());
-        store.putModel(ModelRef.builder("team-model").namespace("team-a").endpoint(upstream.uri()).build());
+        store.putModel(ModelRef.builder("hidden").endpoint(upstream.baseUri()).build());
+        store.putModel(ModelRef.builder("team-model").namespace("team-a").endpoint(upstream.baseUri()).build());
         store.putPolicy(AuthPolicy.of("dev-models", SubjectSet.groups("dev"), "granite", "dead", "replicated",
                 "external", "miskeyed"));
         store.putPolicy(new AuthPolicy("team-a-models", "team-a", SubjectSet.groups("dev"),
@@ -120,8 +123,8 @@ abstract class GatewayContractTest extends GovernedHttpTest {
         assertTrue(response.headers().firstValue("x-ratelimit-remaining-tokens").isPresent());
         assertTrue(response.headers().firstValue("x-ratelimit-reset-tokens").orElse("").endsWith("s"));
         assertTrue(response.headers().firstValue("x-request-id").isPresent());
-        assertEquals("/v1/chat/completions", upstream.received.get(0).path());
-        assertEquals(CHAT, upstream.received.get(0).body(), "the body is passed on unchanged");
+        assertEquals("/v1/chat/completions", upstream.requests().get(0).path());
+        assertEquals(CHAT, upstream.requests().get(0).body(), "the body is passed on unchanged");
 
         UsageEvent event = single(alice);
         assertEquals(Outcome.SUCCESS, event.outcome());
@@ -143,7 +146,7 @@ abstract class GatewayContractTest extends GovernedHttpTest {
             String first = reader.readLine();
             // the upstream is still holding the rest of its stream until the gate opens
             assertTrue(first.startsWith("data: ") && first.contains("tok0"), first);
-            assertEquals(0, upstream.finishedStreams.get(), "the first chunk arrived while the upstream waits");
+            assertEquals(0, upstream.finishedStreams(), "the first chunk arrived while the upstream waits");
             upstream.release("first");
             List<String> rest = new ArrayList<>();
             for (String line = reader.readLine(); line != null; line = reader.readLine()) {
@@ -152,7 +155,7 @@ abstract class GatewayContractTest extends GovernedHttpTest {
             assertTrue(rest.contains("data: [DONE]"), rest.toString());
             assertTrue(rest.stream().anyMatch(l -> l.contains("\"usage\"")), "the usage chunk is passed on");
         }
-        assertTrue(upstream.received.get(0).body().contains("\"include_usage\":true"),
+        assertTrue(upstream.requests().get(0).body().contains("\"include_usage\":true"),
                 "the filter asks a streamed chat completion for its usage");
 
         UsageEvent event = single(alice);
@@ -172,11 +175,14 @@ abstract class GatewayContractTest extends GovernedHttpTest {
                 "X-Test-Usage", "7," + chunks).build();
         HttpResponse<InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
         assertEquals(200, response.statusCode());
-        // read nothing until the upstream has written a few megabytes (bounded: proceed anyway after 10 s)
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (upstream.chunksWritten.get() < 500 && System.nanoTime() < deadline) {
-            Thread.sleep(10);
-        }
+        // read nothing until the upstream has written a few megabytes, or the pipes are full and
+        // it is held back: its count stands still over a poll of 200 ms
+        AtomicInteger seen = new AtomicInteger(-1);
+        eventually("the upstream wrote 500 chunks or was held back").atMost(Duration.ofSeconds(20))
+                .pollInterval(Duration.ofMillis(200)).until(() -> {
+                    int written = upstream.chunksWritten();
+                    return written >= 500 || (written > 0 && written == seen.getAndSet(written));
+                });
         int next = 0;
         boolean done = false;
         try (BufferedReader reader = new BufferedReader(new InputStreamReader(response.body(),
@@ -242,7 +248,7 @@ abstract class GatewayContractTest extends GovernedHttpTest {
         HttpResponse<String> response = post("/team-a/team-model/v1/chat/completions",
                 "{\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}", bearer(alice));
         assertEquals(200, response.statusCode(), response.body());
-        assertEquals("/v1/chat/completions", upstream.received.get(0).path());
+        assertEquals("/v1/chat/completions", upstream.requests().get(0).path());
         assertEquals("team-model", single(alice).model());
 
         HttpResponse<String> wrongNamespace = post("/team-b/team-model/v1/chat/completions",
@@ -290,15 +296,15 @@ abstract class GatewayContractTest extends GovernedHttpTest {
         assertEquals(200, post("/v1/chat/completions", CHAT.replace("granite", "external"), bearer(alice))
                 .statusCode());
 
-        TestUpstream.Received plain = upstream.received.get(0);
+        FakeOpenAiUpstream.Request plain = upstream.requests().get(0);
         assertNull(plain.header("Authorization"), "no credential for a model without one");
         assertNull(plain.header("x-api-key"));
         assertNull(plain.header("Cookie"));
-        for (TestUpstream.Received received : upstream.received) {
+        for (FakeOpenAiUpstream.Request received : upstream.requests()) {
             assertFalse(received.headers().toString().contains(secret), "the key is in " + received.headers());
             assertFalse(received.body().contains(secret));
         }
-        assertEquals("Bearer upstream-secret", upstream.received.get(1).header("Authorization"),
+        assertEquals("Bearer upstream-secret", upstream.requests().get(1).header("Authorization"),
                 "an external model gets its own credential");
     }
 
@@ -316,7 +322,7 @@ abstract class GatewayContractTest extends GovernedHttpTest {
         }
 
         assertError(response, 502, "server_error", "upstream_error");
-        assertTrue(upstream.received.isEmpty(), "nothing was sent");
+        assertTrue(upstream.requests().isEmpty(), "nothing was sent");
         String log = logged.toString(StandardCharsets.UTF_8);
         assertTrue(log.contains("miskeyed"), "the failure is logged: " + log);
         assertFalse(log.contains("upstream-secret"), log);
@@ -339,7 +345,7 @@ abstract class GatewayContractTest extends GovernedHttpTest {
     @Test
     void aMissingKeyIs401() throws Exception {
         assertError(post("/v1/chat/completions", CHAT, null), 401, "authentication_error", "missing_api_key");
-        assertTrue(upstream.received.isEmpty());
+        assertTrue(upstream.requests().isEmpty());
     }
 
     @Test
@@ -383,7 +389,7 @@ abstract class GatewayContractTest extends GovernedHttpTest {
                 + "x".repeat(70 * 1024) + "\"}]}";
         assertError(post("/v1/chat/completions", big, bearer(alice)), 413, "invalid_request_error",
                 "request_too_large");
-        assertTrue(upstream.received.isEmpty());
+        assertTrue(upstream.requests().isEmpty());
     }
 
     @Test
@@ -436,7 +442,7 @@ abstract class GatewayContractTest extends GovernedHttpTest {
             assertEquals(200, post("/v1/chat/completions", CHAT.replace("granite", "replicated"), bearer(alice))
                     .statusCode());
         }
-        assertEquals(4, upstream.received.size());
+        assertEquals(4, upstream.requests().size());
     }
 
     @Test
@@ -507,7 +513,7 @@ abstract class GatewayContractTest extends GovernedHttpTest {
             }
             socket.setSoLinger(true, 0);
         }
-        assertTrue(upstream.sawDisconnect.await(20, TimeUnit.SECONDS), "the proxy stopped reading the upstream");
+        assertTrue(upstream.awaitDisconnect(Duration.ofSeconds(20)), "the proxy stopped reading the upstream");
         List<UsageEvent> events = awaitEvents(alice, 1);
         // give a second settlement the chance to appear: there must be none
         engine.flushUsage(Duration.ofSeconds(2));

@@ -24,8 +24,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
+import static dev.maas4j.testing.TestData.eventually;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -123,18 +123,13 @@ abstract class GovernedHttpTest {
     }
 
     /** Settlement may follow the last byte the client reads by a moment: wait for it, bounded. */
-    List<UsageEvent> awaitEvents(CreatedKey key, int count) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        List<UsageEvent> events = events(key);
-        while (events.size() < count && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-            events = events(key);
-        }
-        return events;
+    List<UsageEvent> awaitEvents(CreatedKey key, int count) {
+        return eventually(count + " usage events of " + key.key().id()).until(() -> events(key),
+                events -> events.size() >= count);
     }
 
     /** The one usage event of {@code key}: fails if none comes or if there are more. */
-    UsageEvent single(CreatedKey key) throws InterruptedException {
+    UsageEvent single(CreatedKey key) {
         List<UsageEvent> events = awaitEvents(key, 1);
         assertEquals(1, events.size(), events.toString());
         assertNotNull(events.get(0));

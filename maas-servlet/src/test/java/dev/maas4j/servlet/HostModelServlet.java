@@ -1,5 +1,8 @@
 package dev.maas4j.servlet;
 
+import dev.maas4j.testing.OpenAiBodies;
+import dev.maas4j.testing.Gates;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.servlet.ServletException;

@@ -6,6 +6,7 @@ import dev.maas4j.api.ModelRef;
 import dev.maas4j.api.Outcome;
 import dev.maas4j.api.UsageEvent;
 import dev.maas4j.core.CreatedKey;
+import dev.maas4j.testing.OpenAiBodies;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

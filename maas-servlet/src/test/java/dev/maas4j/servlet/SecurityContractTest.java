@@ -12,6 +12,7 @@ import dev.maas4j.api.Subscription;
 import dev.maas4j.core.CreatedKey;
 import dev.maas4j.core.InMemoryStore;
 import dev.maas4j.core.MaasEngine;
+import dev.maas4j.testing.FakeOpenAiUpstream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -28,6 +29,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 
+import static dev.maas4j.testing.TestData.eventually;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -42,14 +44,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 abstract class SecurityContractTest extends GovernedHttpTest {
     private final List<ServletHost> hosts = new ArrayList<>();
-    TestUpstream upstream;
+    FakeOpenAiUpstream upstream;
     CreatedKey alice;
 
     abstract ServletHost newHost();
 
     @BeforeEach
     void start() throws Exception {
-        upstream = new TestUpstream();
+        upstream = FakeOpenAiUpstream.start();
         startEngine(MaasEngine.builder());
         base = startHost(f -> f.maxBodyBytes(64 * 1024), p -> { });
     }
@@ -58,8 +60,8 @@ abstract class SecurityContractTest extends GovernedHttpTest {
     void startEngine(MaasEngine.Builder builder) {
         store = new InMemoryStore();
         store.setGroups("alice", "dev");
-        store.putModel(ModelRef.builder("granite").endpoint(upstream.uri()).price(ModelPrice.usd("1", "2")).build());
-        store.putModel(ModelRef.builder("premium").endpoint(upstream.uri())
+        store.putModel(ModelRef.builder("granite").endpoint(upstream.baseUri()).price(ModelPrice.usd("1", "2")).build());
+        store.putModel(ModelRef.builder("premium").endpoint(upstream.baseUri())
                 .price(ModelPrice.usd("500", "1000")).build());
         store.putPolicy(AuthPolicy.of("dev-models", SubjectSet.groups("dev"), "granite"));
         store.putPolicy(AuthPolicy.of("premium-models", SubjectSet.groups("premium"), "premium"));
@@ -98,24 +100,22 @@ abstract class SecurityContractTest extends GovernedHttpTest {
      * Waits (bounded) until {@code count} container threads are reading a request body, so that a
      * test moves the clock only once the read has started.
      */
-    static void awaitBodyReads(int count) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (System.nanoTime() < deadline) {
-            int reading = 0;
-            for (StackTraceElement[] stack : Thread.getAllStackTraces().values()) {
-                for (StackTraceElement frame : stack) {
-                    if (frame.getClassName().endsWith("internal.BodyReader") && frame.getMethodName().equals("readBounded")) {
-                        reading++;
-                        break;
-                    }
+    static void awaitBodyReads(int count) {
+        // the thread's stack is the one place that shows a container thread blocked inside the read
+        eventually(count + " body reads in progress").until(SecurityContractTest::bodyReads, n -> n >= count);
+    }
+
+    private static int bodyReads() {
+        int reading = 0;
+        for (StackTraceElement[] stack : Thread.getAllStackTraces().values()) {
+            for (StackTraceElement frame : stack) {
+                if (frame.getClassName().endsWith("internal.BodyReader") && frame.getMethodName().equals("readBounded")) {
+                    reading++;
+                    break;
                 }
             }
-            if (reading >= count) {
-                return;
-            }
-            Thread.sleep(5);
         }
-        throw new AssertionError("no " + count + " body reads in progress within 10 s");
+        return reading;
     }
 
     // ------------------------------------------------------------------ 1. the model that was authorized
@@ -130,7 +130,7 @@ abstract class SecurityContractTest extends GovernedHttpTest {
             String message = JSON.readTree(response.body()).path("error").path("message").asText();
             assertTrue(message.contains("granite") && message.contains("premium"), message);
         }
-        assertTrue(upstream.received.isEmpty(), "nothing reached the model: " + upstream.received);
+        assertTrue(upstream.requests().isEmpty(), "nothing reached the model: " + upstream.requests());
         assertTrue(events(alice).isEmpty(), "nothing is charged");
     }
 
@@ -142,7 +142,7 @@ abstract class SecurityContractTest extends GovernedHttpTest {
                 "{\"model\":null,\"messages\":[]}", bearer(alice)).statusCode());
         assertEquals(200, post("/default/granite/v1/embeddings", "{}", bearer(alice)).statusCode());
 
-        for (TestUpstream.Received received : upstream.received) {
+        for (FakeOpenAiUpstream.Request received : upstream.requests()) {
             assertEquals("granite", JSON.readTree(received.body()).path("model").asText(), received.body());
         }
         assertEquals(3, awaitEvents(alice, 3).size());
@@ -157,7 +157,7 @@ abstract class SecurityContractTest extends GovernedHttpTest {
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofByteArray(utf16))
                 .build(), HttpResponse.BodyHandlers.ofString());
         assertError(response, 400, "invalid_request_error", "invalid_json");
-        assertTrue(upstream.received.isEmpty());
+        assertTrue(upstream.requests().isEmpty());
         assertEquals(0, single(alice).totalTokens());
     }
 
@@ -172,12 +172,12 @@ abstract class SecurityContractTest extends GovernedHttpTest {
 
         assertError(post("/default/granite/v1/audio/transcriptions", audio + premium + end, bearer(alice),
                 "Content-Type", type), 400, "invalid_request_error", "model_mismatch");
-        assertTrue(upstream.received.isEmpty());
+        assertTrue(upstream.requests().isEmpty());
 
         HttpResponse<String> routed = post("/default/granite/v1/audio/transcriptions", audio + end, bearer(alice),
                 "Content-Type", type);
         assertEquals(200, routed.statusCode(), routed.body());
-        String forwarded = upstream.received.get(0).body();
+        String forwarded = upstream.requests().get(0).body();
         assertTrue(forwarded.contains("name=\"model\"\r\n\r\ngranite\r\n"), forwarded);
         assertTrue(forwarded.startsWith(audio) && forwarded.endsWith(end), "the rest of the form is unchanged");
 
@@ -195,11 +195,11 @@ abstract class SecurityContractTest extends GovernedHttpTest {
             assertError(post("/v1/chat/completions", CHAT, bearer(alice), header[0], header[1]), 403,
                     "permission_error", "forbidden_header");
         }
-        assertTrue(upstream.received.isEmpty());
+        assertTrue(upstream.requests().isEmpty());
 
         assertEquals(200, post("/v1/chat/completions", CHAT, bearer(alice), "X-MaaS-Subscription", "free")
                 .statusCode());
-        TestUpstream.Received received = upstream.received.get(0);
+        FakeOpenAiUpstream.Request received = upstream.requests().get(0);
         assertTrue(received.headers().keySet().stream().noneMatch(n -> n.toLowerCase().startsWith("x-maas-")),
                 "no header of the gateway's namespace reaches the model by default: " + received.headers());
     }
@@ -212,7 +212,7 @@ abstract class SecurityContractTest extends GovernedHttpTest {
                 .POST(HttpRequest.BodyPublishers.ofString(CHAT)).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(200, response.statusCode(), response.body());
 
-        TestUpstream.Received received = upstream.received.get(0);
+        FakeOpenAiUpstream.Request received = upstream.requests().get(0);
         assertEquals("alice", received.header("X-MaaS-Username"));
         assertEquals("dev", received.header("X-MaaS-Group"));
         assertEquals(alice.key().id(), received.header("X-MaaS-Key-Id"));
@@ -232,7 +232,7 @@ abstract class SecurityContractTest extends GovernedHttpTest {
             assertError(post("/v1/embeddings", "{\"model\":\"granite\",\"input\":\"x\"}", bearer(alice),
                     "Content-Type", type), 415, "invalid_request_error", "unsupported_media_type");
         }
-        assertTrue(upstream.received.isEmpty(), "nothing unmetered reaches the model");
+        assertTrue(upstream.requests().isEmpty(), "nothing unmetered reaches the model");
         assertTrue(events(alice).isEmpty());
     }
 
@@ -244,7 +244,7 @@ abstract class SecurityContractTest extends GovernedHttpTest {
                     + "\r\nX-Test-Mode: sse\r\nX-Test-Usage: 13,5\r\nContent-Length: " + body.length).send(body).answer();
             assertEquals(200, answer.status(), answer.body());
         }
-        assertTrue(upstream.received.get(0).body().contains("\"include_usage\":true"));
+        assertTrue(upstream.requests().get(0).body().contains("\"include_usage\":true"));
         var event = single(alice);
         assertEquals(13, event.promptTokens());
         assertEquals(5, event.completionTokens());
@@ -272,8 +272,8 @@ abstract class SecurityContractTest extends GovernedHttpTest {
                 assertEquals(400, answer.status(), path + ": " + answer.body());
             }
         }
-        assertTrue(upstream.received.isEmpty(), "nothing reached the model: " + upstream.received);
-        assertTrue(upstream.outsideBase.isEmpty());
+        assertTrue(upstream.requests().isEmpty(), "nothing reached the model: " + upstream.requests());
+        assertTrue(upstream.outsideBase().isEmpty());
         assertTrue(events(alice).isEmpty());
     }
 
@@ -282,8 +282,8 @@ abstract class SecurityContractTest extends GovernedHttpTest {
         String secret = alice.secret().reveal();
         assertEquals(200, post("/v1/chat/completions?api-version=2024-06-01&api-key=" + secret + "&key=x"
                 + "&access_token=y&note=" + secret + "&keep=1", CHAT, bearer(alice)).statusCode());
-        TestUpstream.Received received = upstream.received.get(0);
-        assertEquals("/v1/chat/completions?api-version=2024-06-01&keep=1", received.path());
+        FakeOpenAiUpstream.Request received = upstream.requests().get(0);
+        assertEquals("/v1/chat/completions?api-version=2024-06-01&keep=1", received.target());
         assertFalse(received.toString().contains(secret));
     }
 
@@ -319,7 +319,7 @@ abstract class SecurityContractTest extends GovernedHttpTest {
             assertEquals("request_timeout", JSON.readTree(answer.body()).path("error").path("code").asText());
             assertTrue(client.closedByServer(), "the connection is closed after a 408");
         }
-        assertTrue(upstream.received.isEmpty());
+        assertTrue(upstream.requests().isEmpty());
     }
 
     @Test
@@ -338,7 +338,7 @@ abstract class SecurityContractTest extends GovernedHttpTest {
             assertEquals(408, answer.status(), answer.body());
             assertTrue(answer.body().contains("1024 bytes per second"), answer.body());
         }
-        assertTrue(upstream.received.isEmpty());
+        assertTrue(upstream.requests().isEmpty());
     }
 
     @Test
@@ -355,10 +355,8 @@ abstract class SecurityContractTest extends GovernedHttpTest {
             }
         }
         // the container's threads are done with the four requests once their reads fail
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (System.nanoTime() < deadline && post("/v1/chat/completions", CHAT, bearer(alice)).statusCode() != 200) {
-            Thread.sleep(10);
-        }
+        eventually("the container serves again").until(() -> post("/v1/chat/completions", CHAT, bearer(alice))
+                .statusCode() == 200);
         long allocated = allocated(threads) - before;
         assertTrue(allocated < (64L << 20), "4 requests declaring 200 MiB each allocated " + (allocated >> 20) + " MiB");
     }
@@ -413,7 +411,7 @@ abstract class SecurityContractTest extends GovernedHttpTest {
                 .header("Authorization", bearer(alice)).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
         assertError(response, 400, "invalid_request_error", "request_exceeds_limit");
-        assertTrue(upstream.received.isEmpty());
+        assertTrue(upstream.requests().isEmpty());
     }
 
     // ------------------------------------------------------------------ 8. guessing
@@ -484,7 +482,7 @@ abstract class SecurityContractTest extends GovernedHttpTest {
                         () -> new java.io.ByteArrayInputStream(big.getBytes(StandardCharsets.UTF_8)))).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertError(chunked, 413, "invalid_request_error", "request_too_large");
-        assertTrue(upstream.received.isEmpty());
+        assertTrue(upstream.requests().isEmpty());
     }
 
     // ------------------------------------------------------------------ 11. what the upstream runs

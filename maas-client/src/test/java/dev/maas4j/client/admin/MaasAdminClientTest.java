@@ -1,10 +1,10 @@
 package dev.maas4j.client.admin;
 
+import dev.maas4j.testing.FakeOpenAiUpstream;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.maas4j.client.AuthenticationException;
 import dev.maas4j.client.ConflictException;
-import dev.maas4j.client.FixtureServer;
 import dev.maas4j.client.NotFoundException;
 import dev.maas4j.client.PermissionDeniedException;
 import org.junit.jupiter.api.AfterEach;
@@ -20,8 +20,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-import static dev.maas4j.client.FixtureServer.fixture;
-import static dev.maas4j.client.FixtureServer.respond;
+import static dev.maas4j.client.Fixtures.bodyJson;
+import static dev.maas4j.client.Fixtures.fixture;
+import static dev.maas4j.testing.FakeOpenAiUpstream.respond;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -33,7 +34,7 @@ class MaasAdminClientTest {
     private static final String BASE = "/maas-api/v1";
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final FixtureServer server = FixtureServer.start();
+    private final FakeOpenAiUpstream server = FakeOpenAiUpstream.start();
     private final MaasAdminClient admin = MaasAdminClient.builder().baseUrl(server.root()).token(TOKEN).build();
 
     @AfterEach
@@ -42,7 +43,7 @@ class MaasAdminClientTest {
     }
 
     /** Answers {@code json} with {@code status}, or 401 unless the request carries the admin bearer token. */
-    private static FixtureServer.Handler authorized(int status, String json) {
+    private static FakeOpenAiUpstream.Handler authorized(int status, String json) {
         return (request, exchange, attempt) -> {
             if (!("Bearer " + TOKEN).equals(request.header("Authorization"))) {
                 respond(exchange, 401, "{\"error\":{\"message\":\"Authorization required\",\"type\":\"authentication_error\"}}");
@@ -61,12 +62,12 @@ class MaasAdminClientTest {
     }
 
     private void assertSent(String method, String path, String expectedJson) {
-        FixtureServer.Recorded r = server.last();
+        FakeOpenAiUpstream.Request r = server.last();
         assertEquals(method + " " + path, r.method() + " " + r.path());
         assertEquals("Bearer " + TOKEN, r.header("Authorization"));
         if (expectedJson != null) {
             assertEquals("application/json", r.header("Content-Type"));
-            assertEquals(tree(expectedJson), r.json());
+            assertEquals(tree(expectedJson), bodyJson(r));
         }
     }
 
@@ -145,7 +146,7 @@ class MaasAdminClientTest {
         List<ApiKey> all = admin.apiKeys().searchAll(ApiKeySearch.builder().limit(2).build());
 
         assertEquals(List.of("Ab3xK9", "key_def456", "k3"), all.stream().map(ApiKey::id).toList());
-        assertEquals(2, server.last().json().at("/pagination/offset").asInt());
+        assertEquals(2, bodyJson(server.last()).at("/pagination/offset").asInt());
         assertEquals(KeyStatus.EXPIRED, all.get(2).status());
 
         admin.apiKeys().list();
@@ -244,7 +245,7 @@ class MaasAdminClientTest {
 
         admin.models().update(created.toBuilder().enabled(false).build());
         assertSent("PUT", BASE + "/models/granite-3-8b", null);
-        assertFalse(server.last().json().get("enabled").asBoolean());
+        assertFalse(bodyJson(server.last()).get("enabled").asBoolean());
         admin.models().delete("granite-3-8b");
         assertSent("DELETE", BASE + "/models/granite-3-8b", null);
     }

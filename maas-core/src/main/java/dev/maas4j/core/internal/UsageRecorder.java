@@ -1,5 +1,6 @@
 package dev.maas4j.core.internal;
 
+import dev.maas4j.api.Ticker;
 import dev.maas4j.api.UsageEvent;
 import dev.maas4j.api.UsageLedger;
 import io.micrometer.core.instrument.Counter;
@@ -47,6 +48,11 @@ import org.slf4j.LoggerFactory;
  * producers never serialise on each other or on the writer. The ledger is called by the writer
  * thread only, one batch at a time.
  *
+ * <p><b>Time.</b> The flush interval, the offer and close timeouts and the retry backoff are
+ * measured on {@link Settings#ticker()} ({@code System.nanoTime()} by default), so that a test can
+ * move them forward without sleeping; the timeout a caller gives {@link #flush(Duration)} is its
+ * own wait, in real time.
+ *
  * <p>Metrics, all without tags: counters {@code maas.usage.recorded}, {@code maas.usage.written}
  * (events in successful appends, replays included), {@code maas.usage.overflow},
  * {@code maas.usage.write.failures} (failed append attempts); gauge {@code maas.usage.pending};
@@ -65,9 +71,17 @@ public final class UsageRecorder implements AutoCloseable {
     private static final long ABANDON_GRACE_MILLIS = 200;
     /** Overflows come in bursts while saturated: one warning a minute says enough. */
     private static final long OVERFLOW_WARNING_NANOS = TimeUnit.MINUTES.toNanos(1);
+    /**
+     * The longest real wait before a ticker other than the system's is read again: a test that
+     * moves it forward sees the effect within this, however long the interval it waits out.
+     */
+    private static final long FOREIGN_TICKER_RECHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
 
     private final UsageLedger ledger;
     private final Settings settings;
+    private final Ticker ticker;
+    /** How long one park may last: unbounded on the system ticker, see {@link #FOREIGN_TICKER_RECHECK_NANOS}. */
+    private final long maxParkNanos;
     /** Holds {@link UsageEvent}s and {@link PendingUsage}s, the latter turned into events by the writer. */
     private final ConcurrentLinkedQueue<Object> queue = new ConcurrentLinkedQueue<>();
     /**
@@ -82,8 +96,8 @@ public final class UsageRecorder implements AutoCloseable {
     private final ReentrantLock progressLock = new ReentrantLock();
     private final Condition progress = progressLock.newCondition();
     private final AtomicBoolean closing = new AtomicBoolean();
-    /** When the last overflow warning was logged (nanoTime), to log at most one a minute. */
-    private final AtomicLong lastOverflowWarning = new AtomicLong(System.nanoTime() - OVERFLOW_WARNING_NANOS);
+    /** When the last overflow warning was logged (on the ticker), to log at most one a minute. */
+    private final AtomicLong lastOverflowWarning;
     private final Thread writer;
 
     private volatile boolean closed;
@@ -114,6 +128,9 @@ public final class UsageRecorder implements AutoCloseable {
         this.ledger = Objects.requireNonNull(ledger, "ledger");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.registry = Objects.requireNonNull(registry, "registry");
+        this.ticker = settings.ticker();
+        this.maxParkNanos = ticker == Ticker.system() ? Long.MAX_VALUE : FOREIGN_TICKER_RECHECK_NANOS;
+        this.lastOverflowWarning = new AtomicLong(ticker.read() - OVERFLOW_WARNING_NANOS);
         Thread thread = settings.threadFactory().newThread(this::runWriter);
         if (thread == null) {
             throw new IllegalArgumentException("threadFactory returned no thread");
@@ -182,13 +199,13 @@ public final class UsageRecorder implements AutoCloseable {
     /** Waits in short steps for the writer to make room, up to the offer timeout; counts an overflow if it does not. */
     private void awaitRoom() {
         LockSupport.unpark(writer);
-        long deadline = System.nanoTime() + settings.offerTimeout().toNanos();
+        long deadline = ticker.read() + settings.offerTimeout().toNanos();
         while (pending() >= settings.capacity() && !closed) {
-            long remaining = deadline - System.nanoTime();
+            long remaining = deadline - ticker.read();
             if (remaining <= 0) {
                 overflowCounter.increment();
                 long last = lastOverflowWarning.get();
-                long now = System.nanoTime();
+                long now = ticker.read();
                 if (now - last >= OVERFLOW_WARNING_NANOS && lastOverflowWarning.compareAndSet(last, now)) {
                     LOG.warn("usage buffer full ({} events pending, capacity {}): recording beyond capacity "
                             + "({} overflows so far); new requests are refused while it stays saturated",
@@ -247,7 +264,7 @@ public final class UsageRecorder implements AutoCloseable {
 
     /**
      * Stops accepting events, then waits up to {@link Settings#closeTimeout()} for the writer to
-     * write everything recorded. If the ledger does not take them in time, logs an error with
+     * write everything recorded (on the {@linkplain Settings#ticker() ticker}). If the ledger does not take them in time, logs an error with
      * their count and keeps them in {@link #unwritten()}. Idempotent; a second call returns at once.
      */
     @Override
@@ -258,7 +275,14 @@ public final class UsageRecorder implements AutoCloseable {
         closed = true;
         LockSupport.unpark(writer);
         try {
-            writer.join(Math.max(1, settings.closeTimeout().toMillis()));
+            // at least a millisecond, as before (Thread.join(0) would wait for ever)
+            long deadline = ticker.read() + Math.max(TimeUnit.MILLISECONDS.toNanos(1),
+                    settings.closeTimeout().toNanos());
+            long remaining;
+            while (writer.isAlive() && (remaining = deadline - ticker.read()) > 0) {
+                long wait = Math.min(remaining, maxParkNanos);
+                writer.join(wait / 1_000_000, (int) (wait % 1_000_000));
+            }
             if (writer.isAlive()) {
                 abandoned = true;
                 LockSupport.unpark(writer);
@@ -308,7 +332,7 @@ public final class UsageRecorder implements AutoCloseable {
 
     private void runWriter() {
         long intervalNanos = settings.flushInterval().toNanos();
-        long nextDrain = System.nanoTime() + intervalNanos;
+        long nextDrain = ticker.read() + intervalNanos;
         try {
             while (!abandoned) {
                 // an interrupt means nothing here (close() is how to stop), and a pending one
@@ -319,9 +343,9 @@ public final class UsageRecorder implements AutoCloseable {
                 if (stopping && written.get() >= enqueued.get()) {
                     return;
                 }
-                boolean due = System.nanoTime() - nextDrain >= 0;
+                boolean due = ticker.read() - nextDrain >= 0;
                 if (due) {
-                    nextDrain = System.nanoTime() + intervalNanos;
+                    nextDrain = ticker.read() + intervalNanos;
                 }
                 writeAvailable(stopping || due || flushRequested());
                 long parkNanos;
@@ -333,7 +357,7 @@ public final class UsageRecorder implements AutoCloseable {
                     // a producer has counted an event and is about to enqueue it
                     parkNanos = STRAGGLER_POLL_NANOS;
                 } else {
-                    parkNanos = nextDrain - System.nanoTime();
+                    parkNanos = nextDrain - ticker.read();
                     if (parkNanos <= 0) {
                         continue;
                     }
@@ -348,7 +372,7 @@ public final class UsageRecorder implements AutoCloseable {
                     }
                     parkNanos = Math.min(parkNanos, STRAGGLER_POLL_NANOS);
                 }
-                LockSupport.parkNanos(this, parkNanos);
+                LockSupport.parkNanos(this, Math.min(parkNanos, maxParkNanos));
                 writerIdle = false;
             }
         } catch (RuntimeException | Error e) {
@@ -409,7 +433,7 @@ public final class UsageRecorder implements AutoCloseable {
                 failureCounter.increment();
                 failures++;
                 if (failures == 1) {
-                    outageStart = System.nanoTime();
+                    outageStart = ticker.read();
                     LOG.warn("usage ledger append failed; retrying the batch of {} events with backoff "
                             + "({} events pending)", frozen.size(), pending(), e);
                 }
@@ -424,7 +448,7 @@ public final class UsageRecorder implements AutoCloseable {
         inFlight = List.of();
         if (failures > 0) {
             LOG.info("usage ledger recovered after {} failed attempts over {} ms", failures,
-                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - outageStart));
+                    TimeUnit.NANOSECONDS.toMillis(ticker.read() - outageStart));
         }
         writtenCounter.increment(frozen.size());
         batchSize.record(frozen.size());
@@ -434,11 +458,11 @@ public final class UsageRecorder implements AutoCloseable {
 
     /** Parks for the backoff; {@code false} if close gave up meanwhile. */
     private boolean sleep(long nanos) {
-        long deadline = System.nanoTime() + nanos;
+        long deadline = ticker.read() + nanos;
         long remaining;
-        while (!abandoned && (remaining = deadline - System.nanoTime()) > 0) {
+        while (!abandoned && (remaining = deadline - ticker.read()) > 0) {
             Thread.interrupted(); // see runWriter
-            LockSupport.parkNanos(this, remaining);
+            LockSupport.parkNanos(this, Math.min(remaining, maxParkNanos));
         }
         return !abandoned;
     }
@@ -473,10 +497,16 @@ public final class UsageRecorder implements AutoCloseable {
      * @param maxBackoff    longest wait between retries (default 5 s)
      * @param threadFactory makes the writer thread (default: a daemon thread named
      *                      {@code maas-usage-writer})
+     * @param ticker        what the interval, timeouts and backoff above are measured on (default
+     *                      {@link Ticker#system()}); a test passes a manual one and moves it forward
+     *                      instead of sleeping. With a ticker other than the system's the recorder
+     *                      reads it again at least every 10 ms of real time while it waits, so an
+     *                      advance takes effect within that; a close while the ledger is down then
+     *                      returns only once the ticker has passed the close timeout
      */
     public record Settings(int capacity, int maxBatch, Duration flushInterval, Duration offerTimeout,
                            Duration closeTimeout, Duration minBackoff, Duration maxBackoff,
-                           ThreadFactory threadFactory) {
+                           ThreadFactory threadFactory, Ticker ticker) {
 
         /** Validates the components; messages name the setting at fault. */
         public Settings {
@@ -500,12 +530,13 @@ public final class UsageRecorder implements AutoCloseable {
                         "maxBackoff must not be less than minBackoff (" + minBackoff + "), was " + maxBackoff);
             }
             Objects.requireNonNull(threadFactory, "threadFactory");
+            Objects.requireNonNull(ticker, "ticker");
         }
 
         /** 65,536 events, batches of 1,000, every 200 ms; offer 50 ms, close 10 s; backoff 100 ms to 5 s. */
         public static Settings defaults() {
             return new Settings(65_536, 1_000, Duration.ofMillis(200), Duration.ofMillis(50), Duration.ofSeconds(10),
-                    Duration.ofMillis(100), Duration.ofSeconds(5), defaultThreadFactory());
+                    Duration.ofMillis(100), Duration.ofSeconds(5), defaultThreadFactory(), Ticker.system());
         }
 
         /** A builder starting from the {@linkplain #defaults() defaults}. */
@@ -531,6 +562,7 @@ public final class UsageRecorder implements AutoCloseable {
             private Duration minBackoff;
             private Duration maxBackoff;
             private ThreadFactory threadFactory;
+            private Ticker ticker;
 
             private Builder(Settings from) {
                 capacity = from.capacity;
@@ -541,6 +573,7 @@ public final class UsageRecorder implements AutoCloseable {
                 minBackoff = from.minBackoff;
                 maxBackoff = from.maxBackoff;
                 threadFactory = from.threadFactory;
+                ticker = from.ticker;
             }
 
             /** Events pending before the recorder is saturated. */
@@ -586,6 +619,12 @@ public final class UsageRecorder implements AutoCloseable {
                 return this;
             }
 
+            /** What the interval, timeouts and backoff are measured on (default the system's ticker). */
+            public Builder ticker(Ticker value) {
+                ticker = value;
+                return this;
+            }
+
             /**
              * Builds the settings.
              *
@@ -593,7 +632,7 @@ public final class UsageRecorder implements AutoCloseable {
              */
             public Settings build() {
                 return new Settings(capacity, maxBatch, flushInterval, offerTimeout, closeTimeout, minBackoff,
-                        maxBackoff, threadFactory);
+                        maxBackoff, threadFactory, ticker);
             }
         }
 

@@ -1,15 +1,17 @@
 package dev.maas4j.core.internal;
 
-import static dev.maas4j.core.contract.TestData.T0;
-import static dev.maas4j.core.contract.TestData.awaitTrue;
-import static dev.maas4j.core.contract.TestData.event;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.maas4j.api.EndpointKind;
 import dev.maas4j.api.Granularity;
+import dev.maas4j.api.Outcome;
 import dev.maas4j.api.StoreException;
+import dev.maas4j.api.TokenMetadata;
+import dev.maas4j.api.TokenUsage;
 import dev.maas4j.api.UsageBucket;
 import dev.maas4j.api.UsageDimension;
 import dev.maas4j.api.UsageEvent;
@@ -18,7 +20,9 @@ import dev.maas4j.api.UsageQuery;
 import dev.maas4j.api.UsageTotals;
 import dev.maas4j.core.InMemoryStore;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.math.BigDecimal;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -31,12 +35,14 @@ import java.util.concurrent.Future;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 class UsageRecorderTest {
+    private static final Instant T0 = Instant.parse("2026-01-05T10:00:00Z");
     private static final Duration WAIT = Duration.ofSeconds(30);
     private static final UsageQuery ALL = UsageQuery.between(T0.minus(Duration.ofDays(1)), T0.plus(Duration.ofDays(1)));
     private static final AtomicInteger THREADS = new AtomicInteger();
@@ -47,16 +53,26 @@ class UsageRecorderTest {
     private final InMemoryStore store = new InMemoryStore();
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     private final List<UsageRecorder> recorders = new ArrayList<>();
+    /** A manual ticker: the recorder's time moves only by {@link #advance} (and in {@link #closeRecorders}). */
+    private final AtomicLong nanos = new AtomicLong(42);
+    private volatile boolean tearingDown;
 
     @AfterEach
     void closeRecorders() {
+        // a recorder on the manual ticker whose ledger is down would wait for it to pass the
+        // close timeout: from now on each read of it moves it a second
+        tearingDown = true;
         recorders.forEach(UsageRecorder::close);
     }
 
-    private static UsageRecorder.Settings.Builder settings() {
+    /** The writer threads the recorders of this test started, latest last. */
+    private final List<Thread> writers = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    private UsageRecorder.Settings.Builder settings() {
         ThreadFactory factory = task -> {
             Thread t = new Thread(task, "test-usage-writer-" + THREADS.incrementAndGet());
             t.setDaemon(true);
+            writers.add(t);
             return t;
         };
         return UsageRecorder.Settings.builder()
@@ -75,7 +91,32 @@ class UsageRecorderTest {
     }
 
     private static UsageEvent ev(int i) {
-        return event("req-" + i).at(T0.plusMillis(i % 100_000)).tokens(i % 1_000, 1).build();
+        return event("req-" + i, "alice", TokenUsage.reported(i % 1_000, 1), T0.plusMillis(i % 100_000));
+    }
+
+    private static UsageEvent event(String id, String user, TokenUsage usage, Instant at) {
+        return new UsageEvent(id, "key-1", user, Set.of("staff"), "gold", "granite-8b", EndpointKind.CHAT_COMPLETIONS,
+                usage, BigDecimal.ONE, 200, Outcome.SUCCESS, at, at.plusMillis(750), false, TokenMetadata.NONE, false);
+    }
+
+    private UsageRecorder.Settings.Builder onManualTime() {
+        return settings().ticker(() -> tearingDown ? nanos.addAndGet(1_000_000_000L) : nanos.get());
+    }
+
+    private void advance(Duration d) {
+        nanos.addAndGet(d.toNanos());
+    }
+
+    /**
+     * Waits until {@code thread} is parked with a timeout: it has read the ticker and waits for
+     * it to pass a deadline, so that an advance from now on is measured from that deadline.
+     */
+    private static void awaitParked(Thread thread) {
+        await(thread.getName() + " parked").atMost(WAIT).until(() -> thread.getState() == Thread.State.TIMED_WAITING);
+    }
+
+    private Thread writer() {
+        return writers.get(writers.size() - 1);
     }
 
     private long stored() {
@@ -108,22 +149,27 @@ class UsageRecorderTest {
 
     @Test
     void eventsAreWrittenOnTheFlushIntervalWithoutAFlush() {
-        UsageRecorder recorder = recorder(store, settings().flushInterval(Duration.ofMillis(20)));
+        // an hour on the recorder's ticker: on the system clock this test would wait that long
+        UsageRecorder recorder = recorder(store, onManualTime().flushInterval(NEVER));
         recorder.record(ev(1));
         recorder.record(ev(2));
+        awaitParked(writer());
 
-        awaitTrue("the interval wrote both events", () -> stored() == 2);
+        advance(NEVER);
+
+        await("the interval wrote both events").atMost(WAIT).until(() -> stored() == 2);
         assertEquals(0, recorder.pending());
     }
 
     @Test
     void aFullBatchIsWrittenWithoutWaitingForTheInterval() {
-        UsageRecorder recorder = recorder(store, settings().flushInterval(NEVER).maxBatch(10));
+        UsageRecorder recorder = recorder(store, onManualTime().flushInterval(NEVER).maxBatch(10));
         for (int i = 0; i < 10; i++) {
             recorder.record(ev(i));
         }
 
-        awaitTrue("the full batch was written", () -> stored() == 10);
+        // the ticker never moves: only the full batch can have started the write
+        await("the full batch was written").atMost(WAIT).until(() -> stored() == 10);
     }
 
     @Test
@@ -144,7 +190,7 @@ class UsageRecorderTest {
     @Test
     void eventsArriveWithEveryField() {
         UsageRecorder recorder = recorder(store, settings());
-        UsageEvent e = event("req-x").user("bob").groups("ml").model("llama-70b").estimatedTokens(12, 34).build();
+        UsageEvent e = event("req-x", "bob", TokenUsage.estimated(12, 34), T0);
         recorder.record(e);
         recorder.flush(WAIT);
 
@@ -167,6 +213,28 @@ class UsageRecorderTest {
         assertEquals(500, stored());
         assertEquals(List.of(), recorder.unwritten());
         assertEquals(0, recorder.pending());
+    }
+
+    @Test
+    void closeWaitsForTheLedgerUntilTheCloseTimeoutHasPassedOnTheTicker() throws Exception {
+        FlakyLedger down = new FlakyLedger(store, Integer.MAX_VALUE, false);
+        UsageRecorder recorder = recorder(down, onManualTime().closeTimeout(Duration.ofHours(1))
+                .flushInterval(Duration.ofMillis(1)).backoff(Duration.ofMillis(1), Duration.ofMillis(1)));
+        awaitParked(writer());
+        recorder.record(ev(1));
+        advance(Duration.ofMillis(1));
+        await("the writer tried the ledger").atMost(WAIT).until(() -> down.failures.get() > 0);
+
+        Thread closer = new Thread(recorder::close, "closer");
+        closer.start();
+        awaitParked(closer);
+        advance(Duration.ofMinutes(59));
+        assertTrue(closer.isAlive(), "an hour has not passed on the ticker");
+        advance(Duration.ofMinutes(1));
+
+        closer.join(WAIT.toMillis());
+        assertFalse(closer.isAlive(), "close gave up once the hour had passed");
+        assertEquals(List.of(ev(1)), recorder.unwritten());
     }
 
     @Test
@@ -220,6 +288,24 @@ class UsageRecorderTest {
         assertEquals(5, counter("maas.usage.write.failures"));
         assertEquals(1_000, counter("maas.usage.written"));
         assertEquals(0, recorder.pending());
+    }
+
+    @Test
+    void aFailedAppendIsRetriedOnceTheBackoffHasPassedOnTheTicker() {
+        FlakyLedger flaky = new FlakyLedger(store, 1, false);
+        UsageRecorder recorder = recorder(flaky, onManualTime().flushInterval(Duration.ofMillis(1))
+                .backoff(Duration.ofHours(1), Duration.ofHours(1)));
+        awaitParked(writer());
+        recorder.record(ev(1));
+        advance(Duration.ofMillis(1));
+        await("the first append failed and the writer waits out the backoff").atMost(WAIT)
+                .until(() -> flaky.failures.get() == 1 && writer().getState() == Thread.State.TIMED_WAITING);
+        assertEquals(0, stored());
+
+        advance(Duration.ofHours(1));
+
+        await("the retry after the backoff wrote the event").atMost(WAIT).until(() -> stored() == 1);
+        assertEquals(1, flaky.failures.get());
     }
 
     @Test
@@ -285,7 +371,7 @@ class UsageRecorderTest {
 
         Thread producer = new Thread(() -> recorder.record(ev(4)), "waiting-producer");
         producer.start();
-        awaitTrue("the producer waits for room", () -> producer.getState() == Thread.State.TIMED_WAITING);
+        await("the producer waits for room").atMost(WAIT).until(() -> producer.getState() == Thread.State.TIMED_WAITING);
         assertEquals(4, recorder.pending(), "the waiting event is not enqueued yet");
 
         gated.open();
@@ -359,6 +445,7 @@ class UsageRecorderTest {
         assertEquals(Duration.ofSeconds(10), d.closeTimeout());
         assertEquals(Duration.ofMillis(100), d.minBackoff());
         assertEquals(Duration.ofSeconds(5), d.maxBackoff());
+        assertEquals(dev.maas4j.api.Ticker.system(), d.ticker());
     }
 
     @Test
@@ -388,6 +475,7 @@ class UsageRecorderTest {
         assertRejected("maxBackoff",
                 () -> UsageRecorder.Settings.builder().backoff(Duration.ofSeconds(2), Duration.ofSeconds(1)).build());
         assertThrows(NullPointerException.class, () -> UsageRecorder.Settings.builder().threadFactory(null).build());
+        assertThrows(NullPointerException.class, () -> UsageRecorder.Settings.builder().ticker(null).build());
         // the order of the setters does not matter: validation happens in build()
         assertEquals(5, UsageRecorder.Settings.builder().capacity(10).maxBatch(5).build().maxBatch());
         assertEquals(Duration.ZERO, UsageRecorder.Settings.builder().offerTimeout(Duration.ZERO).build().offerTimeout(),

@@ -97,15 +97,20 @@ class UsageObserverTest {
 
     @Test
     void inputAfterFailureIsIgnoredWithoutThrowing() {
+        byte[] valid = fixture("chat-completion.json");
+        assertTrue(Feeding.whole(CHAT_JSON, valid).generatedCharacters() > 0, "read alone, the completion has text");
         UsageObserver observer = CHAT_JSON.get();
         observer.accept(utf8("}{"), 0, 2);
-        byte[] valid = fixture("chat-completion.json");
+        assertTrue(observer.unparseable());
+
         observer.accept(valid, 0, valid.length);
         observer.accept(ByteBuffer.wrap(valid));
         observer.finish();
 
         assertTrue(observer.unparseable());
-        assertEquals(Optional.empty(), observer.reportedUsage());
+        // reportedUsage() is empty for any unparseable body: the text is what shows the input was not read
+        assertEquals(0, observer.generatedCharacters(), "nothing after the failure was read");
+        assertEquals(TokenUsage.estimated(Feeding.PROMPT_ESTIMATE, 0), observer.usageOrEstimate(Feeding.PROMPT_ESTIMATE));
     }
 
     @Test

@@ -1,5 +1,7 @@
 package dev.maas4j.servlet.internal;
 
+import dev.maas4j.api.Ticker;
+
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,9 +18,12 @@ public final class Endpoints {
     private final ConcurrentMap<String, AtomicInteger> next = new ConcurrentHashMap<>();
     private final ConcurrentMap<URI, Long> refusedUntilNanos = new ConcurrentHashMap<>();
     private final long backoffNanos;
+    private final Ticker ticker;
 
-    public Endpoints(long backoffNanos) {
+    /** Endpoints that put one that refused a connection last for {@code backoffNanos} on {@code ticker}. */
+    public Endpoints(long backoffNanos, Ticker ticker) {
         this.backoffNanos = backoffNanos;
+        this.ticker = ticker;
     }
 
     /** The endpoints to try for one request, in order: the next in turn first, refusing ones last. */
@@ -30,7 +35,7 @@ public final class Endpoints {
         int start = Math.floorMod(next.computeIfAbsent(model, m -> new AtomicInteger()).getAndIncrement(), n);
         List<URI> healthy = new ArrayList<>(n);
         List<URI> refusing = new ArrayList<>(0);
-        long now = System.nanoTime();
+        long now = ticker.read();
         for (int i = 0; i < n; i++) {
             URI endpoint = endpoints.get((start + i) % n);
             Long until = refusedUntilNanos.get(endpoint);
@@ -46,7 +51,7 @@ public final class Endpoints {
 
     /** Records that {@code endpoint} refused a connection. */
     public void refused(URI endpoint) {
-        refusedUntilNanos.put(endpoint, System.nanoTime() + backoffNanos);
+        refusedUntilNanos.put(endpoint, ticker.read() + backoffNanos);
     }
 
     /** Records that {@code endpoint} answered. */

@@ -1,5 +1,7 @@
 package dev.maas4j.servlet.internal;
 
+import dev.maas4j.api.Ticker;
+
 import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.WriteListener;
 import jakarta.servlet.http.HttpServletResponse;
@@ -43,6 +45,8 @@ final class ResponseRelay implements HttpResponse.BodySubscriber<Void> {
     private final Exchange exchange;
     private final String model;
     private final ScheduledExecutorService idleTimer;
+    /** The idle timer's clock: {@code System.nanoTime()} unless a test gave the proxy its own. */
+    private final Ticker ticker;
     private final long idleTimeoutNanos;
     private final ResponseLimits limits;
     private volatile ScheduledFuture<?> durationCheck;
@@ -83,6 +87,7 @@ final class ResponseRelay implements HttpResponse.BodySubscriber<Void> {
         this.exchange = exchange;
         this.model = model;
         this.idleTimer = settings.idleTimer().orElse(null);
+        this.ticker = settings.ticker();
         this.idleTimeoutNanos = settings.idleTimeout().toNanos();
         this.complete = complete;
     }
@@ -135,7 +140,7 @@ final class ResponseRelay implements HttpResponse.BodySubscriber<Void> {
         // the batch before the flag: a drainer that sees the request answered also sees its batch
         batch = items;
         awaitingUpstream = false;
-        lastUpstreamActivity = System.nanoTime();
+        lastUpstreamActivity = ticker.read();
         drain();
     }
 
@@ -172,7 +177,7 @@ final class ResponseRelay implements HttpResponse.BodySubscriber<Void> {
     };
 
     private void requestMore() {
-        lastUpstreamActivity = System.nanoTime();
+        lastUpstreamActivity = ticker.read();
         awaitingUpstream = true;
         subscription.request(1);
     }
@@ -404,7 +409,7 @@ final class ResponseRelay implements HttpResponse.BodySubscriber<Void> {
         if (closed) {
             return;
         }
-        long idle = System.nanoTime() - lastUpstreamActivity;
+        long idle = ticker.read() - lastUpstreamActivity;
         if (awaitingUpstream && idle >= idleTimeoutNanos) {
             Flow.Subscription s = subscription;
             if (s != null) {

@@ -7,6 +7,7 @@ import dev.maas4j.api.ModelRef;
 import dev.maas4j.api.TimeSource;
 import dev.maas4j.core.FailureMode;
 import dev.maas4j.core.Lease;
+import dev.maas4j.testing.PostgresServer;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
@@ -72,19 +73,10 @@ class ChangePropagationTest {
         }
     }
 
+    /** Waits for the other replica to see a change, at most {@code bound}; how long it took, in ms. */
     private static long awaitWithin(Duration bound, String what, java.util.function.BooleanSupplier condition) {
         long start = System.nanoTime();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() - start > bound.toNanos()) {
-                throw new AssertionError(what + ": not within " + bound.toMillis() + " ms");
-            }
-            try {
-                Thread.sleep(5);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
-        }
+        dev.maas4j.testing.TestData.eventually(what).atMost(bound).until(condition::getAsBoolean);
         long millis = (System.nanoTime() - start) / 1_000_000;
         assertTrue(millis <= bound.toMillis());
         return millis;

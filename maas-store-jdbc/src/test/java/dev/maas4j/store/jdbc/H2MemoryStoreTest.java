@@ -1,13 +1,15 @@
 package dev.maas4j.store.jdbc;
 
-import java.util.concurrent.atomic.AtomicInteger;
+import dev.maas4j.testing.H2Database;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** The store contracts on an in-memory H2 database, a new one per test. */
+/** The store contracts on in-memory H2, a new database per store. */
 class H2MemoryStoreTest extends StoreContracts {
-    private static final AtomicInteger DATABASES = new AtomicInteger();
+    @RegisterExtension
+    static final H2Database H2 = H2Database.inMemory();
 
     @Override
     protected JdbcStore emptyStore() {
-        return JdbcStore.builder("jdbc:h2:mem:contract" + DATABASES.incrementAndGet()).build();
+        return JdbcStore.builder(H2.newDatabase()).build();
     }
 }

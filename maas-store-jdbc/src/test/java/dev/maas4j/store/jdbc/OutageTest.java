@@ -15,7 +15,8 @@ import dev.maas4j.api.UsageQuery;
 import dev.maas4j.api.UsageTotals;
 import dev.maas4j.core.FailureMode;
 import dev.maas4j.core.Lease;
-import dev.maas4j.core.contract.TestData;
+import dev.maas4j.testing.TestData;
+import dev.maas4j.testing.PostgresServer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicLong;
@@ -64,7 +65,7 @@ class OutageTest {
         try (Replica closed = new Replica(url, time, FailureMode.FAIL_CLOSED, b -> { });
              Replica open = new Replica(url, time, FailureMode.FAIL_OPEN, b -> { })) {
             SharedLimitsTest.catalog(closed.store, 2_000);
-            TestData.awaitTrue("the fail-open engine sees the model", () -> open.engine.model("granite").isPresent());
+            TestData.eventually("the fail-open engine sees the model").until(() -> open.engine.model("granite").isPresent());
             String alice = closed.newKey("alice");
             String bob = closed.newKey("bob");
             for (Replica r : new Replica[] {closed, open}) {
@@ -128,7 +129,7 @@ class OutageTest {
             assertEquals(reported.completion.get(), totals.completionTokens());
             assertEquals(0, ModelPrice.usd("0.15", "0.60").cost(reported.prompt.get(), reported.completion.get())
                     .compareTo(totals.cost()));
-            TestData.awaitTrue("the fail-closed engine admits again", () -> {
+            TestData.eventually("the fail-closed engine admits again").until(() -> {
                 try (Lease l = closed.admit(alice, "granite", 1, 1)) {
                     if (l.allowed()) {
                         l.complete(TokenUsage.reported(1, 1), 200);

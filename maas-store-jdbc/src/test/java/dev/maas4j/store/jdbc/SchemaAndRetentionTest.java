@@ -1,7 +1,7 @@
 package dev.maas4j.store.jdbc;
 
-import static dev.maas4j.core.contract.TestData.T0;
-import static dev.maas4j.core.contract.TestData.event;
+import static dev.maas4j.testing.TestData.T0;
+import static dev.maas4j.testing.TestData.event;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -9,9 +9,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.maas4j.api.Granularity;
 import dev.maas4j.api.StoreException;
 import dev.maas4j.api.UsageQuery;
-import dev.maas4j.core.contract.TestData;
+import dev.maas4j.testing.TestData;
 import dev.maas4j.store.jdbc.internal.Dialect;
 import dev.maas4j.store.jdbc.internal.Migrations;
+import dev.maas4j.testing.PostgresServer;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;

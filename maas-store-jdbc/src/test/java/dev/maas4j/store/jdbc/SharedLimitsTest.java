@@ -18,7 +18,8 @@ import dev.maas4j.api.UsageQuery;
 import dev.maas4j.api.UsageTotals;
 import dev.maas4j.core.FailureMode;
 import dev.maas4j.core.Lease;
-import dev.maas4j.core.contract.TestData;
+import dev.maas4j.testing.TestData;
+import dev.maas4j.testing.PostgresServer;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
@@ -74,7 +75,7 @@ class SharedLimitsTest {
             }
             catalog(replicas.get(0).store, quota);
             String key = replicas.get(0).newKey("alice");
-            TestData.awaitTrue("every replica sees the catalog", () -> replicas.stream().allMatch(r -> {
+            TestData.eventually("every replica sees the catalog").until(() -> replicas.stream().allMatch(r -> {
                 try (Lease probe = r.admit(key, "granite", 0, 0)) {
                     if (probe.allowed()) {
                         probe.fail(502); // charged nothing
@@ -165,7 +166,7 @@ class SharedLimitsTest {
             catalog(a.store, 1_000);
             String key = a.newKey("alice");
             // model, policy and subscription: three changes each engine has refreshed for
-            TestData.awaitTrue("both engines see the catalog", () -> seenByA.catalogChanges.get() >= 3
+            TestData.eventually("both engines see the catalog").until(() -> seenByA.catalogChanges.get() >= 3
                     && seenByB.catalogChanges.get() >= 3);
             try (Lease lease = a.admit(key, "granite", 300, 300)) {
                 assertTrue(lease.allowed(), () -> lease.admission().toString());
@@ -212,7 +213,7 @@ class SharedLimitsTest {
         try (Replica a = new Replica(url, time, FailureMode.FAIL_CLOSED, x -> { })) {
             catalog(a.store, 1_000);
             String key = a.newKey("alice");
-            TestData.awaitTrue("the engine sees the catalog", () -> {
+            TestData.eventually("the engine sees the catalog").until(() -> {
                 try (Lease l = a.admit(key, "granite", 0, 0)) {
                     return l.allowed() && l.fail(502);
                 }
@@ -238,8 +239,7 @@ class SharedLimitsTest {
 
     private static void awaitBoth(TestData.RecordingListener a, int beforeA, TestData.RecordingListener b,
                                   int beforeB) {
-        TestData.awaitTrue("both engines refreshed their catalog",
-                () -> a.catalogChanges.get() > beforeA && b.catalogChanges.get() > beforeB);
+        TestData.eventually("both engines refreshed their catalog").until(() -> a.catalogChanges.get() > beforeA && b.catalogChanges.get() > beforeB);
     }
 
     private static void assertRefused(Lease lease, String why) {

@@ -1,7 +1,7 @@
 package dev.maas4j.store.k8s;
 
 import dev.maas4j.api.CatalogStore;
-import dev.maas4j.core.contract.CatalogStoreContract;
+import dev.maas4j.testing.CatalogStoreContract;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 

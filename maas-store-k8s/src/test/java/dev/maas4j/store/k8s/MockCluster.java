@@ -1,5 +1,6 @@
 package dev.maas4j.store.k8s;
 
+import dev.maas4j.testing.TestData;
 import dev.maas4j.store.k8s.internal.ResourceKind;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
@@ -165,20 +166,9 @@ final class MockCluster implements AutoCloseable {
         return in;
     }
 
-    /** Polls {@code condition} every 10 ms until it holds, for at most {@code within}. */
+    /** Waits until {@code condition} holds (the informers apply a change on their own thread), at most {@code within}. */
     static void await(String what, Duration within, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + within.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("not within " + within + ": " + what);
-            }
-            try {
-                Thread.sleep(10);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError("interrupted", e);
-            }
-        }
+        TestData.eventually(what).atMost(within).pollInterval(Duration.ofMillis(10)).until(condition::getAsBoolean);
     }
 
     @Override

@@ -8,7 +8,7 @@ import dev.maas4j.api.TokenUsage;
 import dev.maas4j.api.UsageEvent;
 import dev.maas4j.api.UsageQuery;
 import dev.maas4j.store.jdbc.JdbcStore;
-import dev.maas4j.store.jdbc.PostgresServer;
+import dev.maas4j.testing.PostgresServer;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -88,7 +88,7 @@ class LedgerIngestionBenchmark {
                     List<List<UsageEvent>> batches = batches(events, batchSize, 100 + writers * 10 + keys, hour, keys);
                     AtomicInteger next = new AtomicInteger();
                     ExecutorService pool = Executors.newFixedThreadPool(writers);
-                    double pgCpu = PostgresServer.shared().cpuSeconds();
+                    double pgCpu = PostgresCpu.seconds(PostgresServer.shared());
                     double jvmCpu = jvmCpuSeconds();
                     long start = System.nanoTime();
                     List<Future<Integer>> futures = new ArrayList<>();
@@ -106,7 +106,7 @@ class LedgerIngestionBenchmark {
                         stored += f.get(10, TimeUnit.MINUTES);
                     }
                     double seconds = (System.nanoTime() - start) / 1e9;
-                    pgCpu = PostgresServer.shared().cpuSeconds() - pgCpu;
+                    pgCpu = PostgresCpu.seconds(PostgresServer.shared()) - pgCpu;
                     jvmCpu = jvmCpuSeconds() - jvmCpu;
                     pool.shutdown();
                     System.out.printf("ledger ingestion: %d writer(s), %d keys, batches of %d: %,d events in %.2f s = %,.0f events/s"

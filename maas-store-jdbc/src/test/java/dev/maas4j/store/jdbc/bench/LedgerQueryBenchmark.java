@@ -4,7 +4,7 @@ import dev.maas4j.api.Granularity;
 import dev.maas4j.api.UsageDimension;
 import dev.maas4j.api.UsageQuery;
 import dev.maas4j.store.jdbc.JdbcStore;
-import dev.maas4j.store.jdbc.PostgresServer;
+import dev.maas4j.testing.PostgresServer;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;

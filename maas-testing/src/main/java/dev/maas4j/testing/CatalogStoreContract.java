@@ -1,12 +1,11 @@
-package dev.maas4j.core.contract;
+package dev.maas4j.testing;
 
-import static dev.maas4j.core.contract.TestData.awaitTrue;
-import static dev.maas4j.core.contract.TestData.model;
-import static dev.maas4j.core.contract.TestData.policy;
-import static dev.maas4j.core.contract.TestData.subscription;
+import static dev.maas4j.testing.TestData.eventually;
+import static dev.maas4j.testing.TestData.model;
+import static dev.maas4j.testing.TestData.policy;
+import static dev.maas4j.testing.TestData.subscription;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -14,7 +13,7 @@ import dev.maas4j.api.AuthPolicy;
 import dev.maas4j.api.CatalogStore;
 import dev.maas4j.api.ModelRef;
 import dev.maas4j.api.Subscription;
-import dev.maas4j.core.contract.TestData.RecordingListener;
+import dev.maas4j.testing.TestData.RecordingListener;
 import java.util.List;
 import java.util.Optional;
 import java.util.Queue;
@@ -25,9 +24,20 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The behaviour every {@link CatalogStore} must have. Extend it with {@link #newCatalogStore()}
- * returning an empty store (or, for a read-only store, whatever it holds). Mutation tests are
- * skipped when the store is {@link CatalogStore#readOnly()}; listener tests when
- * {@link #notifiesListeners()} is {@code false}.
+ * returning an empty store (or, for a read-only store, whatever it holds):
+ *
+ * <pre>{@code
+ * class MyCatalogStoreTest extends CatalogStoreContract {
+ *     @Override
+ *     protected CatalogStore newCatalogStore() {
+ *         return new MyCatalogStore(freshDatabase());
+ *     }
+ * }
+ * }</pre>
+ *
+ * <p>Mutation tests are skipped when the store is {@link CatalogStore#readOnly()}; listener tests
+ * when {@link #notifiesListeners()} is {@code false}. A store that tells listeners from another
+ * thread is waited for, at most ten seconds per change.
  */
 public abstract class CatalogStoreContract {
 
@@ -239,19 +249,19 @@ public abstract class CatalogStoreContract {
         store.addListener(listener);
 
         store.putModel(model("granite-8b"));
-        awaitTrue("told of putModel", () -> listener.catalogChanges.get() >= 1);
+        eventually("told of putModel").until(() -> listener.catalogChanges.get() >= 1);
         store.putModel(model("granite-8b").toBuilder().enabled(false).build());
-        awaitTrue("told of a replacing putModel", () -> listener.catalogChanges.get() >= 2);
+        eventually("told of a replacing putModel").until(() -> listener.catalogChanges.get() >= 2);
         store.putSubscription(subscription("gold", "granite-8b"));
-        awaitTrue("told of putSubscription", () -> listener.catalogChanges.get() >= 3);
+        eventually("told of putSubscription").until(() -> listener.catalogChanges.get() >= 3);
         store.putPolicy(policy("p", "granite-8b"));
-        awaitTrue("told of putPolicy", () -> listener.catalogChanges.get() >= 4);
+        eventually("told of putPolicy").until(() -> listener.catalogChanges.get() >= 4);
         store.removePolicy("p");
-        awaitTrue("told of removePolicy", () -> listener.catalogChanges.get() >= 5);
+        eventually("told of removePolicy").until(() -> listener.catalogChanges.get() >= 5);
         store.removeSubscription("gold");
-        awaitTrue("told of removeSubscription", () -> listener.catalogChanges.get() >= 6);
+        eventually("told of removeSubscription").until(() -> listener.catalogChanges.get() >= 6);
         store.removeModel("granite-8b");
-        awaitTrue("told of removeModel", () -> listener.catalogChanges.get() >= 7);
+        eventually("told of removeModel").until(() -> listener.catalogChanges.get() >= 7);
         assertTrue(listener.keys.isEmpty(), "catalog changes are not key changes");
     }
 
@@ -269,7 +279,7 @@ public abstract class CatalogStoreContract {
 
         store.putModel(granite);
 
-        awaitTrue("told of the new model", () -> seen.stream().anyMatch(models -> models.contains(granite)));
+        eventually("told of the new model").until(() -> seen.stream().anyMatch(models -> models.contains(granite)));
     }
 
     @Test
@@ -285,9 +295,13 @@ public abstract class CatalogStoreContract {
         store.addListener(listener);
 
         store.putModel(model("granite-8b"));
+        assertEquals(Optional.of(model("granite-8b")), store.findModel("granite-8b"),
+                "the change a listener threw on is kept");
         assertTrue(store.removeModel("granite-8b"));
 
-        assertNotNull(store.models());
-        awaitTrue("the second listener was told twice", () -> listener.catalogChanges.get() >= 2);
+        assertEquals(List.of(), store.models(), "the store goes on working");
+        store.putModel(model("llama-70b"));
+        assertEquals(List.of("llama-70b"), store.models().stream().map(ModelRef::name).toList());
+        eventually("the second listener was told of every change").until(() -> listener.catalogChanges.get() >= 3);
     }
 }

@@ -1,8 +1,8 @@
-package dev.maas4j.core.contract;
+package dev.maas4j.testing;
 
-import static dev.maas4j.core.contract.TestData.PRICE;
-import static dev.maas4j.core.contract.TestData.T0;
-import static dev.maas4j.core.contract.TestData.event;
+import static dev.maas4j.testing.TestData.PRICE;
+import static dev.maas4j.testing.TestData.T0;
+import static dev.maas4j.testing.TestData.event;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -34,7 +34,16 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The behaviour every {@link UsageLedger} must have. Extend it with {@link #newLedger()} returning
- * an empty ledger.
+ * an empty ledger:
+ *
+ * <pre>{@code
+ * class MyLedgerTest extends UsageLedgerContract {
+ *     @Override
+ *     protected UsageLedger newLedger() {
+ *         return new MyLedger(freshDatabase());
+ *     }
+ * }
+ * }</pre>
  *
  * <p>Costs are compared with {@link BigDecimal#compareTo}, so a store may keep them at any scale
  * that loses no digit (prices like 0.15 per million tokens need at least 8 decimal places).

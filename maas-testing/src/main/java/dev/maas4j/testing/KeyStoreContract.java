@@ -1,8 +1,8 @@
-package dev.maas4j.core.contract;
+package dev.maas4j.testing;
 
-import static dev.maas4j.core.contract.TestData.T0;
-import static dev.maas4j.core.contract.TestData.awaitTrue;
-import static dev.maas4j.core.contract.TestData.key;
+import static dev.maas4j.testing.TestData.T0;
+import static dev.maas4j.testing.TestData.eventually;
+import static dev.maas4j.testing.TestData.key;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -12,7 +12,7 @@ import dev.maas4j.api.ApiKey;
 import dev.maas4j.api.KeyStatus;
 import dev.maas4j.api.KeyStore;
 import dev.maas4j.api.Subject;
-import dev.maas4j.core.contract.TestData.RecordingListener;
+import dev.maas4j.testing.TestData.RecordingListener;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -33,8 +33,20 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The behaviour every {@link KeyStore} must have. Extend it with {@link #newKeyStore()} returning
- * an empty store; listener tests run when {@link #notifiesListeners()} and wait (boundedly) for
- * stores that tell listeners asynchronously.
+ * an empty store:
+ *
+ * <pre>{@code
+ * class MyKeyStoreTest extends KeyStoreContract {
+ *     @Override
+ *     protected KeyStore newKeyStore() {
+ *         return new MyKeyStore(freshDatabase());
+ *     }
+ * }
+ * }</pre>
+ *
+ * <p>Listener tests run when {@link #notifiesListeners()} and wait, at most ten seconds, for
+ * stores that tell listeners asynchronously. A store that must be closed can be closed in an
+ * {@code @AfterEach} of the subclass ({@link #store} is the one under test).
  */
 public abstract class KeyStoreContract {
 
@@ -241,11 +253,11 @@ public abstract class KeyStoreContract {
         store.addListener(listener);
 
         store.create(key("k1").build());
-        awaitTrue("told of the new key", () -> listener.keys.contains("k1"));
+        eventually("told of the new key").until(() -> listener.keys.contains("k1"));
         listener.keys.clear();
 
         store.revoke("k1", T0.plusSeconds(1));
-        awaitTrue("told of the revocation", () -> listener.keys.contains("k1"));
+        eventually("told of the revocation").until(() -> listener.keys.contains("k1"));
     }
 
     @Test
@@ -262,7 +274,7 @@ public abstract class KeyStoreContract {
 
         store.revoke("k1", T0.plusSeconds(1));
 
-        awaitTrue("told of the revocation", () -> seen.contains(KeyStatus.REVOKED));
+        eventually("told of the revocation").until(() -> seen.contains(KeyStatus.REVOKED));
     }
 
     @Test
@@ -281,7 +293,7 @@ public abstract class KeyStoreContract {
         assertTrue(store.revoke("k1", T0.plusSeconds(1)));
 
         assertTrue(store.findById("k1").isPresent());
-        awaitTrue("the second listener was told", () -> listener.keys.contains("k1"));
+        eventually("the second listener was told").until(() -> listener.keys.contains("k1"));
     }
 
     private static List<String> ids(List<ApiKey> keys) {

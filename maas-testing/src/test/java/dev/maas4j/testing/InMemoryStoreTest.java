@@ -1,9 +1,9 @@
-package dev.maas4j.core;
+package dev.maas4j.testing;
 
-import static dev.maas4j.core.contract.TestData.T0;
-import static dev.maas4j.core.contract.TestData.event;
-import static dev.maas4j.core.contract.TestData.key;
-import static dev.maas4j.core.contract.TestData.model;
+import static dev.maas4j.testing.TestData.T0;
+import static dev.maas4j.testing.TestData.event;
+import static dev.maas4j.testing.TestData.key;
+import static dev.maas4j.testing.TestData.model;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -13,7 +13,8 @@ import dev.maas4j.api.Identity;
 import dev.maas4j.api.Subject;
 import dev.maas4j.api.UsageEvent;
 import dev.maas4j.api.UsageQuery;
-import dev.maas4j.core.contract.TestData.RecordingListener;
+import dev.maas4j.core.InMemoryStore;
+import dev.maas4j.testing.TestData.RecordingListener;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;

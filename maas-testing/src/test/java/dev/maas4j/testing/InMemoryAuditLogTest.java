@@ -1,4 +1,4 @@
-package dev.maas4j.servlet;
+package dev.maas4j.testing;
 
 import dev.maas4j.api.AuditEvent;
 import dev.maas4j.core.InMemoryAuditLog;

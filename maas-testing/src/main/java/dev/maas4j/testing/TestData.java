@@ -1,4 +1,4 @@
-package dev.maas4j.core.contract;
+package dev.maas4j.testing;
 
 import dev.maas4j.api.ApiKey;
 import dev.maas4j.api.AuthPolicy;
@@ -37,13 +37,24 @@ import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BooleanSupplier;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionFactory;
 
 /**
- * Fixtures for the contract tests: keys, catalog entries and usage events with sensible defaults.
+ * Fixtures for the contract tests and for a store's own tests: keys, catalog entries and usage
+ * events with sensible defaults, a listener that records what it is told, and the bounded wait the
+ * contracts use for stores that tell listeners asynchronously.
+ *
+ * <pre>{@code
+ * import static dev.maas4j.testing.TestData.*;
+ *
+ * store.create(key("k1").name("nightly batch").build());
+ * store.putModel(model("granite-8b"));
+ * ledger.append(List.of(event("req-1").tokens(120, 40).at(T0.plusSeconds(5)).build()));
+ * }</pre>
  *
  * <p>All instants are whole milliseconds, so stores that keep microseconds (PostgreSQL) or
- * milliseconds round-trip them unchanged.
+ * milliseconds round-trip them unchanged. Stateless; the builders are not thread-safe.
  */
 public final class TestData {
 
@@ -313,22 +324,18 @@ public final class TestData {
     // ------------------------------------------------------------------------------------ waits
 
     /**
-     * Waits until {@code condition} holds, checking every few milliseconds, for stores that tell
-     * listeners asynchronously; fails after ten seconds.
+     * Awaitility's {@code await}, as the contracts wait for a store that tells listeners from
+     * another thread: checks at once, then every 5 ms, for at most ten seconds (chain
+     * {@code atMost} for more).
+     *
+     * <pre>{@code
+     * store.create(key("k1").build());
+     * eventually("told of the new key").until(() -> listener.keys.contains("k1"));
+     * }</pre>
      */
-    public static void awaitTrue(String what, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() - deadline > 0) {
-                throw new AssertionError("timed out waiting until " + what);
-            }
-            try {
-                Thread.sleep(5);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError("interrupted waiting until " + what, e);
-            }
-        }
+    public static ConditionFactory eventually(String what) {
+        return Awaitility.await(what).atMost(Duration.ofSeconds(10)).pollDelay(Duration.ZERO)
+                .pollInterval(Duration.ofMillis(5));
     }
 
     /** A listener that records what it is told; thread-safe. Extend it to react to changes. */
