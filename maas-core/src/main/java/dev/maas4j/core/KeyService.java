@@ -1,7 +1,6 @@
 package dev.maas4j.core;
 
 import dev.maas4j.api.ApiKey;
-import dev.maas4j.api.CatalogStore;
 import dev.maas4j.api.DurationText;
 import dev.maas4j.api.Identity;
 import dev.maas4j.api.IdentityDirectory;
@@ -14,7 +13,6 @@ import dev.maas4j.api.TimeSource;
 import dev.maas4j.core.internal.KeyAuthenticator;
 import dev.maas4j.core.internal.KeyCodec;
 import dev.maas4j.core.internal.RevocationWatch;
-import dev.maas4j.core.internal.SubscriptionChooser;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -44,7 +42,7 @@ import java.util.Set;
  */
 public final class KeyService {
     private final KeyStore store;
-    private final CatalogStore catalog;
+    private final CatalogService catalog;
     private final IdentityDirectory directory;
     private final KeyCodec codec;
     private final TimeSource time;
@@ -52,7 +50,7 @@ public final class KeyService {
     private final KeyAuthenticator authenticator;
     private final RevocationWatch revocations;
 
-    KeyService(KeyStore store, CatalogStore catalog, IdentityDirectory directory, KeyCodec codec, TimeSource time,
+    KeyService(KeyStore store, CatalogService catalog, IdentityDirectory directory, KeyCodec codec, TimeSource time,
                Optional<Duration> maxKeyLifetime, KeyAuthenticator authenticator, RevocationWatch revocations) {
         this.store = store;
         this.catalog = catalog;
@@ -153,13 +151,8 @@ public final class KeyService {
      * the order admission chooses in.
      */
     public Optional<String> defaultSubscription(Subject owner) {
-        List<Subscription> best = subscriptionsOf(directory.identityOf(owner));
+        List<Subscription> best = catalog.subscriptionsOf(directory.identityOf(owner));
         return best.isEmpty() ? Optional.empty() : Optional.of(best.get(0).name());
-    }
-
-    /** The subscriptions that include {@code identity}, best first in the one subscription order. */
-    public List<Subscription> subscriptionsOf(Identity identity) {
-        return SubscriptionChooser.best(catalog.subscriptions(), identity);
     }
 
     /**
@@ -222,5 +215,13 @@ public final class KeyService {
     /** The keys owned by {@code owner}, newest first. */
     public List<ApiKey> ownedBy(Subject owner) {
         return store.findByOwner(owner);
+    }
+
+    /**
+     * Drops a key from the engine's caches, so that its next request reads it from the store: for
+     * a store changed behind the engine's back that does not notify its listeners.
+     */
+    public void invalidate(String keyId) {
+        authenticator.invalidate(Objects.requireNonNull(keyId, "keyId"));
     }
 }

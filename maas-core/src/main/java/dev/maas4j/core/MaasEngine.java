@@ -7,20 +7,16 @@ import dev.maas4j.api.CatalogStore;
 import dev.maas4j.api.ChangeListener;
 import dev.maas4j.api.Denial;
 import dev.maas4j.api.DenialReason;
-import dev.maas4j.api.Granularity;
 import dev.maas4j.api.Identity;
 import dev.maas4j.api.IdentityDirectory;
 import dev.maas4j.api.KeyStore;
-import dev.maas4j.api.ModelRef;
 import dev.maas4j.api.Outcome;
 import dev.maas4j.api.RateLimitStatus;
 import dev.maas4j.api.Secret;
 import dev.maas4j.api.Subject;
-import dev.maas4j.api.Subscription;
 import dev.maas4j.api.TimeSource;
 import dev.maas4j.api.TokenUsage;
 import dev.maas4j.api.UsageLedger;
-import dev.maas4j.api.UsageQuery;
 import dev.maas4j.core.internal.Authorizer;
 import dev.maas4j.core.internal.CachedPlan;
 import dev.maas4j.core.internal.CatalogView;
@@ -51,10 +47,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
-import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.Executors;
@@ -94,9 +88,6 @@ public final class MaasEngine implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(MaasEngine.class);
     private static final Duration OVERLOAD_RETRY = Duration.ofSeconds(1);
 
-    private final KeyStore keyStore;
-    private final CatalogStore catalogStore;
-    private final UsageLedger ledger;
     private final IdentityDirectory directory;
     private final TimeSource time;
     private final boolean cutRevokedRequests;
@@ -106,7 +97,7 @@ public final class MaasEngine implements AutoCloseable {
     private final boolean ownsScheduler;
     // the stages, in the order of a request
     private final KeyAuthenticator authenticator;
-    private final CatalogView catalog;
+    private final CatalogView catalogView;
     private final Planner planner;
     private final Reserver reserver;
     private final Settler settler;
@@ -114,12 +105,13 @@ public final class MaasEngine implements AutoCloseable {
     private final LastUsedWriter lastUsed;
     private final RevocationWatch revocations;
     private final KeyService keys;
+    private final CatalogService catalogService;
+    private final UsageService usage;
     private volatile boolean closed;
 
     private MaasEngine(Builder b) {
-        this.keyStore = b.keyStore;
-        this.catalogStore = b.catalogStore;
-        this.ledger = b.ledger;
+        KeyStore keyStore = b.keyStore;
+        CatalogStore catalogStore = b.catalogStore;
         this.directory = b.directory;
         this.time = b.time;
         KeyCodec codec = new KeyCodec(b.serverSecret);
@@ -137,7 +129,7 @@ public final class MaasEngine implements AutoCloseable {
                 b.negativeCacheSize, b.negativeCacheTtl, b.registry, lastUsed::evicted);
         Authorizer authorizer = new Authorizer();
         SubscriptionChooser chooser = new SubscriptionChooser();
-        this.catalog = new CatalogView(catalogStore, authorizer, chooser);
+        this.catalogView = new CatalogView(catalogStore, authorizer, chooser);
         this.planner = new Planner(authorizer, chooser, new LimitPlanner(time, b.budgets, b.budgetZone, meters));
         LimitBackend local = new LocalLimitBackend(time);
         this.reserver = new Reserver(b.limitBackend != null ? b.limitBackend : local,
@@ -146,7 +138,9 @@ public final class MaasEngine implements AutoCloseable {
         this.recorder = new UsageRecorder(b.ledger, b.recorderSettings(), b.registry);
         this.settler = new Settler(reserver, recorder, time, b.usageBoundPromptFactor, b.usageBoundPromptSlack,
                 b.usageBoundCompletionCeiling);
-        this.keys = new KeyService(keyStore, catalogStore, directory, codec, time, b.maxKeyLifetime, authenticator,
+        this.catalogService = new CatalogService(catalogStore, catalogView);
+        this.usage = new UsageService(b.ledger, recorder);
+        this.keys = new KeyService(keyStore, catalogService, directory, codec, time, b.maxKeyLifetime, authenticator,
                 revocations);
         ChangeListener listener = new ChangeListener() {
             @Override
@@ -157,10 +151,10 @@ public final class MaasEngine implements AutoCloseable {
 
             @Override
             public void catalogChanged() {
-                refreshCatalog();
+                catalogView.refresh();
             }
         };
-        refreshCatalog();
+        catalogView.refresh();
         keyStore.addListener(listener);
         if (catalogStore != keyStore) {
             catalogStore.addListener(listener);
@@ -240,7 +234,7 @@ public final class MaasEngine implements AutoCloseable {
 
     private Lease admitAuthenticated(AdmissionRequest request, KeyEntry entry, Identity identity, long started) {
         // 2. authorize, 3. choose the subscription, 4. plan the limits: decided once, then cached
-        CachedPlan decided = planner.planFor(catalog.index(), entry, identity, request, started);
+        CachedPlan decided = planner.planFor(catalogView.index(), entry, identity, request, started);
         if (decided instanceof RefusedPlan refused) {
             meters.denied(refused.denial().reason());
             return denied(request, refused.denial(), RateLimitStatus.NONE);
@@ -316,7 +310,7 @@ public final class MaasEngine implements AutoCloseable {
         return revocations;
     }
 
-    // ------------------------------------------------------------------ keys
+    // ------------------------------------------------------------------ keys, catalog, usage
 
     /** The keys: create, revoke, find, search (every rule about keys is there). */
     public KeyService keys() {
@@ -324,7 +318,7 @@ public final class MaasEngine implements AutoCloseable {
     }
 
     /**
-     * Creates a key ({@link KeyService#create}).
+     * Creates a key: {@code keys().create(request)}.
      *
      * @throws KeyRequestException naming the field at fault
      */
@@ -332,84 +326,32 @@ public final class MaasEngine implements AutoCloseable {
         return keys.create(request);
     }
 
-    /** Revokes a key ({@link KeyService#revoke}). */
+    /** Revokes a key: {@code keys().revoke(keyId)}. */
     public boolean revokeKey(String keyId) {
         return keys.revoke(keyId);
     }
 
-    /** The key with this id, as stored. */
-    public Optional<ApiKey> findKey(String keyId) {
-        return keys.find(keyId);
+    /** The catalog: models, subscriptions, policies, and which of them an identity or a key may use. */
+    public CatalogService catalog() {
+        return catalogService;
     }
 
-    /** The keys owned by {@code owner}, newest first. */
-    public List<ApiKey> keysOf(Subject owner) {
-        return keys.ownedBy(owner);
+    /** The usage metered: reports and totals from the ledger, and waiting for it to be written. */
+    public UsageService usage() {
+        return usage;
     }
 
-    /** Drops a key from the caches, so that the next request reads it from the store. */
-    public void invalidateKey(String keyId) {
-        authenticator.invalidate(keyId);
-    }
-
-    // ------------------------------------------------------------------ catalog and models
-
-    /**
-     * The models {@code key} may call, acting as {@code identity}, with the subscriptions that
-     * cover each, best first (for {@code GET /v1/models}): the same rules as admission.
-     */
-    public List<ModelAccess> accessibleModels(ApiKey key, Identity identity) {
-        return catalog.accessibleModels(key, identity);
-    }
-
-    /** The model with this name, from the engine's view of the catalog. */
-    public Optional<ModelRef> model(String name) {
-        return catalog.model(name);
-    }
-
-    /** Re-reads models, subscriptions and policies from the catalog store. */
-    public void refreshCatalog() {
-        catalog.refresh();
+    /** The identity {@code owner} acts as now: their groups, from the identity directory. */
+    public Identity identityOf(Subject owner) {
+        return directory.identityOf(Objects.requireNonNull(owner, "owner"));
     }
 
     private void refreshCatalogQuietly() {
         try {
-            refreshCatalog();
+            catalogView.refresh();
         } catch (RuntimeException e) {
             log.warn("catalog refresh failed, keeping the previous catalog: {}", e.getMessage());
         }
-    }
-
-    // ------------------------------------------------------------------ usage and stores
-
-    /** Totals and a time series of the usage the query matches. */
-    public UsageReport usage(UsageQuery query, Granularity granularity) {
-        return new UsageReport(ledger.totals(query), granularity, ledger.series(query, granularity));
-    }
-
-    /** Waits until every usage event settled so far is written to the ledger. */
-    public boolean flushUsage(Duration timeout) {
-        return recorder.flush(timeout);
-    }
-
-    /** The key store. */
-    public KeyStore keyStore() {
-        return keyStore;
-    }
-
-    /** The catalog store. */
-    public CatalogStore catalogStore() {
-        return catalogStore;
-    }
-
-    /** The usage ledger. */
-    public UsageLedger ledger() {
-        return ledger;
-    }
-
-    /** The identity directory. */
-    public IdentityDirectory directory() {
-        return directory;
     }
 
     /** The engine's clock. */

@@ -166,7 +166,7 @@ class AuthorizationTest {
             f.store.putSubscription(Subscription.builder("premium").priority(20).owner(SubjectSet.groups("dev"))
                     .model("granite").build());
             Authentication auth = f.engine.authenticate(f.key("alice"));
-            List<ModelAccess> models = f.engine.accessibleModels(auth.key().orElseThrow(), auth.identity().orElseThrow());
+            List<ModelAccess> models = f.engine.catalog().accessibleModels(auth.key().orElseThrow(), auth.identity().orElseThrow());
             assertEquals(1, models.size());
             assertEquals("granite", models.get(0).model().name());
             assertEquals(List.of("premium", "free"), models.get(0).subscriptions());

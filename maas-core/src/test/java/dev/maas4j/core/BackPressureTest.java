@@ -92,7 +92,7 @@ class BackPressureTest {
             assertEquals(503, lease.admission().denial().orElseThrow().httpStatus());
             assertTrue(lease.admission().denial().orElseThrow().retryAfterSeconds() > 0);
             ledger.released.countDown();
-            assertTrue(engine.flushUsage(Duration.ofSeconds(10)));
+            assertTrue(engine.usage().flush(Duration.ofSeconds(10)));
             assertEquals(settled, ledger.totals(UsageQuery.between(Instant.EPOCH, Instant.MAX)).requests(),
                     "every settled request reached the ledger");
             assertTrue(engine.admit(AdmissionRequest.builder(key, "granite").build()).allowed());

@@ -64,7 +64,7 @@ class ConcurrencyTest {
             for (Thread thread : threads) {
                 thread.join();
             }
-            assertTrue(f.engine.flushUsage(Duration.ofSeconds(30)));
+            assertTrue(f.engine.usage().flush(Duration.ofSeconds(30)));
             UsageTotals totals = f.store.totals(UsageQuery.between(Instant.EPOCH, Instant.MAX));
             assertEquals(admitted.get(), totals.requests());
             assertEquals(reportedTokens.get(), totals.totalTokens(), "the ledger equals what was reported");

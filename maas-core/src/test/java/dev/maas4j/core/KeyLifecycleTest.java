@@ -200,7 +200,7 @@ class KeyLifecycleTest {
                     .scope(KeyScope.models("llama")).build()).secret().reveal();
             assertTrue(f.admit(key, "llama").allowed());
             assertEquals(DenialReason.OUT_OF_SCOPE, reason(f.admit(key, "granite")));
-            assertEquals(1, f.engine.accessibleModels(
+            assertEquals(1, f.engine.catalog().accessibleModels(
                     f.engine.authenticate(key).key().orElseThrow(),
                     f.engine.authenticate(key).identity().orElseThrow()).size());
         }

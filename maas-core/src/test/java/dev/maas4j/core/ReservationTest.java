@@ -77,7 +77,7 @@ class ReservationTest {
         for (Thread thread : threads) {
             thread.join();
         }
-        assertTrue(f.engine.flushUsage(Duration.ofSeconds(10)));
+        assertTrue(f.engine.usage().flush(Duration.ofSeconds(10)));
         UsageTotals totals = f.store.totals(UsageQuery.between(Instant.EPOCH, Instant.MAX));
         assertEquals(admitted.size(), totals.requests());
         return new Burst(admitted.size(), totals.totalTokens(), totals.cost());
@@ -112,7 +112,7 @@ class ReservationTest {
             for (Lease lease : admitted) {
                 lease.complete(TokenUsage.reported(10, 200), 200);
             }
-            f.engine.flushUsage(Duration.ofSeconds(5));
+            f.engine.usage().flush(Duration.ofSeconds(5));
             UsageTotals totals = f.store.totals(UsageQuery.between(Instant.EPOCH, Instant.MAX));
             assertEquals(admitted.size(), totals.requests());
             return totals.totalTokens();
@@ -319,7 +319,7 @@ class ReservationTest {
             lease.close();
             Lease next = f.admit(key, "granite", 10, 60);
             assertEquals(10, next.admission().rateLimits().remainingTokens(), "100 - 20 used - 70 reserved");
-            f.engine.flushUsage(Duration.ofSeconds(5));
+            f.engine.usage().flush(Duration.ofSeconds(5));
             assertEquals(1, f.store.totals(UsageQuery.between(Instant.EPOCH, Instant.MAX)).requests());
         }
     }
@@ -332,7 +332,7 @@ class ReservationTest {
             assertTrue(lease.fail(503));
             Lease next = f.admit(key, "granite", 50, 50);
             assertTrue(next.allowed(), "the failed request's tokens and its request came back");
-            f.engine.flushUsage(Duration.ofSeconds(5));
+            f.engine.usage().flush(Duration.ofSeconds(5));
             UsageTotals totals = f.store.totals(UsageQuery.between(Instant.EPOCH, Instant.MAX)
                     .where(UsageDimension.USER, "alice"));
             assertEquals(1, totals.requests());
@@ -348,7 +348,7 @@ class ReservationTest {
             try (Lease lease = f.admit(f.key("alice"), "granite", 70, 10)) {
                 assertTrue(lease.allowed());
             }
-            f.engine.flushUsage(Duration.ofSeconds(5));
+            f.engine.usage().flush(Duration.ofSeconds(5));
             List<dev.maas4j.api.UsageEvent> events = new ArrayList<>();
             f.store.forEach(UsageQuery.between(Instant.EPOCH, Instant.MAX), events::add);
             assertEquals(1, events.size());

@@ -42,7 +42,7 @@ class UsageBoundTest {
     private static final ModelPrice PRICE = ModelPrice.usd("0.15", "0.60");
 
     private static UsageEvent onlyEvent(EngineFixture f) {
-        assertTrue(f.engine.flushUsage(Duration.ofSeconds(5)));
+        assertTrue(f.engine.usage().flush(Duration.ofSeconds(5)));
         List<UsageEvent> events = new ArrayList<>();
         f.store.forEach(UsageQuery.between(Instant.EPOCH, Instant.MAX), events::add);
         assertEquals(1, events.size());

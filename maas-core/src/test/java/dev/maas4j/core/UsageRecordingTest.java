@@ -30,7 +30,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class UsageRecordingTest {
 
     private static List<UsageEvent> events(EngineFixture f) {
-        assertTrue(f.engine.flushUsage(Duration.ofSeconds(5)));
+        assertTrue(f.engine.usage().flush(Duration.ofSeconds(5)));
         List<UsageEvent> events = new ArrayList<>();
         f.store.forEach(UsageQuery.between(Instant.EPOCH, Instant.MAX), events::add);
         return events;
@@ -83,7 +83,7 @@ class UsageRecordingTest {
             for (int i = 0; i < 10_000; i++) {
                 f.admit(key, "granite").complete(TokenUsage.reported(7, 3), 200);
             }
-            assertTrue(f.engine.flushUsage(Duration.ofSeconds(10)));
+            assertTrue(f.engine.usage().flush(Duration.ofSeconds(10)));
             BigDecimal total = f.store.totals(UsageQuery.between(Instant.EPOCH, Instant.MAX)).cost();
             // 10,000 × (7 × 0.15 + 3 × 0.60) / 1e6 = 0.0285 exactly
             assertEquals(0, new BigDecimal("0.0285").compareTo(total), total.toPlainString());
@@ -110,8 +110,8 @@ class UsageRecordingTest {
             f.time.advance(Duration.ofHours(1));
             f.admit(key, "granite").complete(TokenUsage.reported(5, 5), 200);
             f.admit(key, "granite").fail(502);
-            assertTrue(f.engine.flushUsage(Duration.ofSeconds(5)));
-            UsageReport report = f.engine.usage(UsageQuery.between(Instant.EPOCH, Instant.MAX)
+            assertTrue(f.engine.usage().flush(Duration.ofSeconds(5)));
+            UsageReport report = f.engine.usage().report(UsageQuery.between(Instant.EPOCH, Instant.MAX)
                     .where(UsageDimension.KEY, keyId), Granularity.HOUR);
             assertEquals(3, report.totals().requests());
             assertEquals(2.0 / 3, report.totals().successRate(), 1e-9);

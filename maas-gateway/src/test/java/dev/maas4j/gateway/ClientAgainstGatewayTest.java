@@ -558,9 +558,9 @@ class ClientAgainstGatewayTest {
     }
 
     private static List<UsageEvent> eventsOf(String keyId) {
-        gateway.engine().flushUsage(Duration.ofSeconds(5));
+        gateway.engine().usage().flush(Duration.ofSeconds(5));
         List<UsageEvent> events = new ArrayList<>();
-        gateway.engine().ledger().forEach(dev.maas4j.api.UsageQuery.between(Instant.EPOCH,
+        gateway.engine().usage().forEach(dev.maas4j.api.UsageQuery.between(Instant.EPOCH,
                 Instant.now().plusSeconds(60)).where(UsageDimension.KEY, keyId), events::add);
         return events;
     }

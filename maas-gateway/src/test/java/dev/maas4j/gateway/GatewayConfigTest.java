@@ -345,7 +345,7 @@ class GatewayConfigTest {
                     assertEquals(201, created.statusCode(), created.body());
                 }
             }
-            var catalog = gateway.engine().catalogStore();
+            var catalog = gateway.engine().catalog();
             ModelRef model = catalog.findModel("granite").orElseThrow();
             AuthPolicy policy = catalog.findPolicy("everyone").orElseThrow();
             Subscription subscription = catalog.findSubscription("premium").orElseThrow();

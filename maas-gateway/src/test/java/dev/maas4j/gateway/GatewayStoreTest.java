@@ -68,7 +68,7 @@ class GatewayStoreTest {
     /** Settlement follows the response's last byte by a moment: wait for it, bounded. */
     private static long awaitUsage(Gateway gateway, long atLeast) {
         return eventually("at least " + atLeast + " tokens settled").until(() -> {
-            gateway.engine().flushUsage(Duration.ofSeconds(5));
+            gateway.engine().usage().flush(Duration.ofSeconds(5));
             return usage(gateway);
         }, total -> total >= atLeast);
     }

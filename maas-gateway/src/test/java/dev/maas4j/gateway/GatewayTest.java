@@ -216,7 +216,7 @@ class GatewayTest {
     /** Settlement follows the response's last byte by a moment: wait for it, bounded. */
     private static long awaitTotalTokens(Gateway gateway, long expected) {
         return eventually(expected + " tokens settled").until(() -> {
-            gateway.engine().flushUsage(Duration.ofSeconds(5));
+            gateway.engine().usage().flush(Duration.ofSeconds(5));
             return gateway.store().totals(UsageQuery.between(Instant.EPOCH, Instant.now().plusSeconds(60)))
                     .totalTokens();
         }, total -> total >= expected);

@@ -47,14 +47,14 @@ class CatalogDocumentsTest {
             assertEquals(201, f.post("/models", ADMIN, MODEL).status());
             assertEquals(201, f.post("/policies", ADMIN, POLICY).status());
             assertEquals(201, f.post("/subscriptions", ADMIN, SUBSCRIPTION).status());
-            ModelRef posted = f.engine.catalogStore().findModel("mistral").orElseThrow();
+            ModelRef posted = f.engine.catalog().findModel("mistral").orElseThrow();
             assertEquals(posted, CatalogDocuments.model(JSON.readTree(MODEL), ""));
             assertEquals("mistralai/Mistral-7B", posted.upstreamModel());
             assertEquals("2h", posted.metadata().get(ModelRef.MAX_RESPONSE_DURATION));
             assertEquals("1024", posted.metadata().get(ModelRef.MAX_RESPONSE_BYTES));
-            AuthPolicy policy = f.engine.catalogStore().findPolicy("dev-granite").orElseThrow();
+            AuthPolicy policy = f.engine.catalog().findPolicy("dev-granite").orElseThrow();
             assertEquals(policy, CatalogDocuments.policy(JSON.readTree(POLICY), "", ONLY_GRANITE));
-            Subscription subscription = f.engine.catalogStore().findSubscription("gold").orElseThrow();
+            Subscription subscription = f.engine.catalog().findSubscription("gold").orElseThrow();
             assertEquals(subscription, CatalogDocuments.subscription(JSON.readTree(SUBSCRIPTION), "", ONLY_GRANITE));
 
             JsonNode shown = f.get("/models/mistral", ADMIN).json();

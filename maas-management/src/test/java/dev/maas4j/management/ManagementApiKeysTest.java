@@ -131,7 +131,7 @@ class ManagementApiKeysTest {
         }
         assertEquals(f.get("/api-keys/doesnotexist", BOB).message().replace("doesnotexist", aliceKey),
                 f.get("/api-keys/" + aliceKey, BOB).message(), "another user's key looks exactly like a missing one");
-        assertTrue(f.engine.findKey(aliceKey).orElseThrow().revokedAt().isEmpty());
+        assertTrue(f.engine.keys().find(aliceKey).orElseThrow().revokedAt().isEmpty());
 
         JsonNode all = f.get("/api-keys", ADMIN).json();
         assertEquals(2, all.get("data").size());
@@ -171,7 +171,7 @@ class ManagementApiKeysTest {
         assertEquals(403, f.post("/api-keys", AUDITOR, "{\"name\":\"mine\"}").status());
         assertEquals(403, f.post("/api-keys/bulk-revoke", AUDITOR, "{\"username\":\"alice\"}").status());
         assertEquals(403, f.post("/models", AUDITOR, "{\"name\":\"x\"}").status());
-        assertTrue(f.engine.findKey(aliceKey).orElseThrow().revokedAt().isEmpty());
+        assertTrue(f.engine.keys().find(aliceKey).orElseThrow().revokedAt().isEmpty());
 
         // a person who also holds the user role manages their own keys, still nobody else's
         String viewerKey = f.createKey(VIEWER, "{\"name\":\"own\"}").get("id").asText();

@@ -100,7 +100,7 @@ class ManagementCatalogTest {
         assertTrue(model.get("hasUpstreamCredential").asBoolean());
         assertFalse(created.body().contains("sk-upstream-secret-123"));
         assertEquals("sk-upstream-secret-123",
-                f.engine.model("mistral").orElseThrow().upstreamCredential().orElseThrow().reveal(),
+                f.engine.catalog().model("mistral").orElseThrow().upstreamCredential().orElseThrow().reveal(),
                 "the engine sees the change at once");
 
         assertEquals(409, f.post("/models", ADMIN, NEW_MODEL).status());
@@ -113,7 +113,7 @@ class ManagementCatalogTest {
         ManagementFixture.Response updated = f.put("/models/mistral", ADMIN, roundTrip.toString());
         assertEquals(200, updated.status(), updated::toString);
         assertFalse(updated.json().get("enabled").asBoolean());
-        assertTrue(f.engine.model("mistral").orElseThrow().upstreamCredential().isPresent(),
+        assertTrue(f.engine.catalog().model("mistral").orElseThrow().upstreamCredential().isPresent(),
                 "an absent credential is kept: it cannot be read back");
 
         roundTrip.put("colour", "blue");
@@ -135,7 +135,7 @@ class ManagementCatalogTest {
         assertEquals(204, deleted.status());
         assertEquals("", deleted.body());
         assertEquals(404, f.get("/models/mistral", ADMIN).status());
-        assertTrue(f.engine.model("mistral").isEmpty());
+        assertTrue(f.engine.catalog().model("mistral").isEmpty());
         assertEquals(404, f.delete("/models/mistral", ADMIN).status());
 
         List<String> trail = new ArrayList<>();

@@ -234,7 +234,7 @@ final class ManagementFixture implements AutoCloseable {
     }
 
     void flushUsage() {
-        if (!engine.flushUsage(Duration.ofSeconds(5))) {
+        if (!engine.usage().flush(Duration.ofSeconds(5))) {
             throw new AssertionError("usage was not flushed");
         }
     }

@@ -38,7 +38,7 @@ class ManagementUsageTest {
         f.store.putPolicy(AuthPolicy.of("odd-access", SubjectSet.users("bob"), ODD_MODEL));
         f.store.putSubscription(Subscription.builder("odd").owner(SubjectSet.users("bob"))
                 .model(ODD_MODEL, RateLimit.of(1_000_000, "1h")).build());
-        f.engine.refreshCatalog();
+        f.engine.catalog().refresh();
 
         JsonNode alice = f.createKey(ALICE, "{\"name\":\"alice-app\"}");
         aliceKeyId = alice.get("id").asText();

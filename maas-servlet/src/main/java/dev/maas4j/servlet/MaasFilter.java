@@ -362,7 +362,7 @@ public final class MaasFilter implements Filter {
 
     /** Whether a body's {@code model} names the routed model: by its name, or as its upstream serves it. */
     private boolean namesTheSameModel(String routed, String named) {
-        return routed.equals(named) || engine.model(routed).map(m -> m.upstreamModel().equals(named)).orElse(false);
+        return routed.equals(named) || engine.catalog().model(routed).map(m -> m.upstreamModel().equals(named)).orElse(false);
     }
 
     private static Iterable<String> headerNames(HttpServletRequest request) {
@@ -414,7 +414,7 @@ public final class MaasFilter implements Filter {
         }
         ApiKey apiKey = auth.key().orElseThrow();
         Identity identity = auth.identity().orElseThrow();
-        List<ModelAccess> models = engine.accessibleModels(apiKey, identity);
+        List<ModelAccess> models = engine.catalog().accessibleModels(apiKey, identity);
         if (route.model().isPresent()) {
             String only = route.model().get();
             models = models.stream().filter(m -> m.model().name().equals(only)).toList();

@@ -56,7 +56,7 @@ abstract class CutContractTest extends GovernedHttpTest {
         store.putSubscription(dev.maas4j.api.Subscription.builder("small-sub")
                 .owner(dev.maas4j.api.SubjectSet.groups("dev"))
                 .model("small", dev.maas4j.api.RateLimit.of(1_000_000, "1m")).build());
-        engine.refreshCatalog();
+        engine.catalog().refresh();
         alice = key("alice", KeyLimits.NONE);
     }
 
@@ -138,7 +138,7 @@ abstract class CutContractTest extends GovernedHttpTest {
     void aStreamOutlivingItsKeysCacheEntryIsStillCut() throws Exception {
         // the key's cache entry goes (it expires every minute or so) while the stream runs on
         List<String> events = events(base, "granite", () -> {
-            engine.invalidateKey(alice.key().id());
+            engine.keys().invalidate(alice.key().id());
             engine.revokeKey(alice.key().id());
         });
 

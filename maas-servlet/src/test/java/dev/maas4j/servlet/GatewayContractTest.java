@@ -516,7 +516,7 @@ abstract class GatewayContractTest extends GovernedHttpTest {
         assertTrue(upstream.awaitDisconnect(Duration.ofSeconds(20)), "the proxy stopped reading the upstream");
         List<UsageEvent> events = awaitEvents(alice, 1);
         // give a second settlement the chance to appear: there must be none
-        engine.flushUsage(Duration.ofSeconds(2));
+        engine.usage().flush(Duration.ofSeconds(2));
         assertEquals(1, events(alice).size());
         UsageEvent event = events.get(0);
         assertEquals(Outcome.CLIENT_ABORTED, event.outcome());

@@ -112,7 +112,7 @@ abstract class GovernedHttpTest {
 
     /** The usage events recorded for {@code key} so far, after flushing what the engine holds. */
     List<UsageEvent> events(CreatedKey key) {
-        engine.flushUsage(Duration.ofSeconds(5));
+        engine.usage().flush(Duration.ofSeconds(5));
         List<UsageEvent> events = new ArrayList<>();
         store.forEach(UsageQuery.between(Instant.EPOCH, Instant.now().plusSeconds(3600)), e -> {
             if (e.keyId().equals(key.key().id())) {

@@ -404,7 +404,7 @@ abstract class SecurityContractTest extends GovernedHttpTest {
         startEngine(MaasEngine.builder().reservationStrategy(dev.maas4j.core.ReservationStrategy.WORST_CASE));
         store.putSubscription(Subscription.builder("free").owner(SubjectSet.groups("dev"))
                 .model("granite", RateLimit.of(1_000, "1m")).build());
-        engine.refreshCatalog();
+        engine.catalog().refresh();
         URI small = startHost(f -> { }, p -> { });
         String body = "{\"model\":\"granite\",\"n\":50,\"max_tokens\":100,\"messages\":[]}";
         HttpResponse<String> response = http.send(HttpRequest.newBuilder(small.resolve("/v1/chat/completions"))

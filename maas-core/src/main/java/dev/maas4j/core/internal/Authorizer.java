@@ -4,6 +4,7 @@ import dev.maas4j.api.ApiKey;
 import dev.maas4j.api.Denial;
 import dev.maas4j.api.DenialReason;
 import dev.maas4j.api.Identity;
+import dev.maas4j.api.KeyScope;
 import dev.maas4j.api.ModelRef;
 
 import java.util.Optional;
@@ -44,9 +45,13 @@ public final class Authorizer {
         return Decision.granted(entry);
     }
 
-    /** Whether the key may call the model at all (the model list's question: no subscription asked). */
-    public boolean mayCall(CatalogIndex.ModelEntry entry, ApiKey key, Identity identity) {
+    /**
+     * Whether a key of this scope, acting as the identity, may call the model at all (the model
+     * list's question: no subscription asked). {@link KeyScope#UNRESTRICTED} asks it for the
+     * identity itself, as a listing before any key exists does.
+     */
+    public boolean mayCall(CatalogIndex.ModelEntry entry, KeyScope scope, Identity identity) {
         ModelRef model = entry.model();
-        return model.enabled() && key.scope().allowsModel(model.name()) && entry.authorizes(identity);
+        return model.enabled() && scope.allowsModel(model.name()) && entry.authorizes(identity);
     }
 }

@@ -112,6 +112,15 @@ public final class CatalogIndex {
             return result;
         }
 
+        /** Every subscription covering the model, whoever it is for, best first. */
+        public List<Subscription> covering() {
+            List<Subscription> result = new ArrayList<>(coverages.length);
+            for (Coverage coverage : coverages) {
+                result.add(coverage.subscription());
+            }
+            return result;
+        }
+
         /** The subscriptions covering the model for {@code identity}, best first. */
         public List<Coverage> eligible(Identity identity) {
             List<Coverage> result = new ArrayList<>();

@@ -1,9 +1,10 @@
 package dev.maas4j.core.internal;
 
-import dev.maas4j.api.ApiKey;
 import dev.maas4j.api.CatalogStore;
 import dev.maas4j.api.Identity;
+import dev.maas4j.api.KeyScope;
 import dev.maas4j.api.ModelRef;
+import dev.maas4j.api.Subscription;
 import dev.maas4j.core.ModelAccess;
 
 import java.util.ArrayList;
@@ -43,6 +44,12 @@ public final class CatalogView {
         }
     }
 
+    /** Every subscription that covers the model named {@code name}, best first for it; empty if there is none. */
+    public List<Subscription> covering(String name) {
+        CatalogIndex.ModelEntry entry = index.model(name);
+        return entry == null ? List.of() : entry.covering();
+    }
+
     /** The model with this name. */
     public Optional<ModelRef> model(String name) {
         CatalogIndex.ModelEntry entry = index.model(name);
@@ -50,19 +57,19 @@ public final class CatalogView {
     }
 
     /**
-     * The models {@code key} may call, acting as {@code identity}, each with the subscriptions it
-     * could be charged to, best first: the same rules as admission ({@link Authorizer},
-     * {@link SubscriptionChooser}).
+     * The models a key of {@code scope}, bound to {@code bound} if it is, may call acting as
+     * {@code identity}, each with the subscriptions it could be charged to, best first: the same
+     * rules as admission ({@link Authorizer}, {@link SubscriptionChooser}).
      */
-    public List<ModelAccess> accessibleModels(ApiKey key, Identity identity) {
+    public List<ModelAccess> accessibleModels(KeyScope scope, Optional<String> bound, Identity identity) {
         CatalogIndex current = index;
         List<ModelAccess> result = new ArrayList<>();
         for (ModelRef model : current.models()) {
             CatalogIndex.ModelEntry entry = current.model(model.name());
-            if (!authorizer.mayCall(entry, key, identity)) {
+            if (!authorizer.mayCall(entry, scope, identity)) {
                 continue;
             }
-            List<String> subscriptions = chooser.chargeable(entry, key, identity);
+            List<String> subscriptions = chooser.chargeable(entry, bound, identity);
             if (!subscriptions.isEmpty()) {
                 result.add(new ModelAccess(model, subscriptions));
             }

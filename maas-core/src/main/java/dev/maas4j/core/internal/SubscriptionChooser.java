@@ -57,12 +57,15 @@ public final class SubscriptionChooser {
                         "No subscription covers the model '" + modelName + "' for '" + identity.user() + "'")));
     }
 
-    /** The subscriptions that cover the model for the identity and that the key may be charged to, best first. */
-    public List<String> chargeable(CatalogIndex.ModelEntry entry, ApiKey key, Identity identity) {
+    /**
+     * The subscriptions that cover the model for the identity and that a key bound to
+     * {@code bound} (if it is bound) may be charged to, best first.
+     */
+    public List<String> chargeable(CatalogIndex.ModelEntry entry, Optional<String> bound, Identity identity) {
         List<String> names = new ArrayList<>();
         for (CatalogIndex.Coverage coverage : entry.eligible(identity)) {
             String name = coverage.subscription().name();
-            if (key.subscription().isEmpty() || key.subscription().get().equals(name)) {
+            if (bound.isEmpty() || bound.get().equals(name)) {
                 names.add(name);
             }
         }

@@ -1,7 +1,6 @@
 package dev.maas4j.management.internal;
 
 import dev.maas4j.api.AuthPolicy;
-import dev.maas4j.api.CatalogStore;
 import dev.maas4j.api.Identity;
 import dev.maas4j.api.ModelRef;
 import dev.maas4j.api.ModelReference;
@@ -10,8 +9,9 @@ import dev.maas4j.api.SubjectSet;
 import dev.maas4j.api.Subscription;
 import dev.maas4j.api.SubscriptionModel;
 import dev.maas4j.api.TokenMetadata;
+import dev.maas4j.core.CatalogService;
 import dev.maas4j.core.MaasEngine;
-import dev.maas4j.core.SubscriptionOrder;
+import dev.maas4j.core.ModelAccess;
 
 import java.io.IOException;
 import java.net.URI;
@@ -53,55 +53,52 @@ final class CatalogResource {
                 .add("GET", "/model/{model}/subscriptions", this::subscriptionsOfModel)
                 .add("GET", "/policies", call -> {
                     Access.requireReadAll(call.caller, "listing auth policies");
-                    call.json(200, new CatalogJson.Listing<>(engine.catalogStore().policies().stream()
+                    call.json(200, new CatalogJson.Listing<>(engine.catalog().policies().stream()
                             .map(CatalogResource::policyView).toList()));
                 });
         crud(router, new Kind<>("model", "/models", CatalogJson.ModelInput.class, CatalogJson.ModelInput::name,
-                CatalogInputs::model, (call, m) -> modelView(call, m, true), CatalogStore::findModel,
-                CatalogStore::putModel, CatalogStore::removeModel));
+                CatalogInputs::model, (call, m) -> modelView(call, m, true), CatalogService::findModel,
+                CatalogService::putModel, CatalogService::removeModel));
         crud(router, new Kind<>("subscription", "/subscriptions", CatalogJson.SubscriptionInput.class,
                 CatalogJson.SubscriptionInput::name, (in, existing) -> CatalogInputs.subscription(in, this::exists),
-                (call, s) -> subscriptionView(s, true), CatalogStore::findSubscription,
-                CatalogStore::putSubscription, CatalogStore::removeSubscription));
+                (call, s) -> subscriptionView(s, true), CatalogService::findSubscription,
+                CatalogService::putSubscription, CatalogService::removeSubscription));
         crud(router, new Kind<>("policy", "/policies", CatalogJson.Policy.class, CatalogJson.Policy::name,
                 (in, existing) -> CatalogInputs.policy(in, this::exists), (call, p) -> policyView(p),
-                CatalogStore::findPolicy, CatalogStore::putPolicy, CatalogStore::removePolicy));
+                CatalogService::findPolicy, CatalogService::putPolicy, CatalogService::removePolicy));
     }
 
     // ------------------------------------------------------------------ Open Data Hub views
 
     private Identity identity(Call call) {
-        return engine.directory().identityOf(Access.self(call.caller));
+        return engine.identityOf(Access.self(call.caller));
     }
 
     /** The caller's subscriptions, best first in the one subscription order (the engine's). */
     private List<Subscription> subscriptionsOf(Identity identity) {
-        return engine.keys().subscriptionsOf(identity);
+        return engine.catalog().subscriptionsOf(identity);
     }
 
     private void models(Call call) throws IOException {
-        CatalogStore catalog = engine.catalogStore();
+        CatalogService catalog = engine.catalog();
         if (call.caller.canReadAll()) {
             call.json(200, new CatalogJson.Listing<>(catalog.models().stream()
                     .map(m -> modelView(call, m, true)).toList()));
             return;
         }
         Identity identity = identity(call);
-        List<Subscription> subscriptions = subscriptionsOf(identity);
         String wanted = call.request.getHeader("X-MaaS-Subscription");
-        if (wanted != null && !wanted.isBlank()) {
-            subscriptions = subscriptions.stream().filter(s -> s.name().equals(wanted.strip())).toList();
-            if (subscriptions.isEmpty()) {
-                throw ApiException.forbidden("access denied to subscription");
-            }
+        Optional<String> only = wanted == null || wanted.isBlank() ? Optional.empty() : Optional.of(wanted.strip());
+        if (only.isPresent() && subscriptionsOf(identity).stream().noneMatch(s -> s.name().equals(only.get()))) {
+            throw ApiException.forbidden("access denied to subscription");
         }
-        List<AuthPolicy> policies = catalog.policies();
+        // the models a key of the caller's could call: the engine's rules, as on GET /v1/models
         List<CatalogJson.Model> data = new ArrayList<>();
-        for (ModelRef model : catalog.models()) {
-            List<String> covering = subscriptions.stream().filter(s -> s.entryFor(model).isPresent())
-                    .map(Subscription::name).toList();
-            if (model.enabled() && !covering.isEmpty() && policies.stream().anyMatch(p -> p.grants(identity, model))) {
-                data.add(odhModel(call, model, covering));
+        for (ModelAccess access : catalog.accessibleModels(identity)) {
+            List<String> covering = only.isEmpty() ? access.subscriptions()
+                    : access.subscriptions().stream().filter(only.get()::equals).toList();
+            if (!covering.isEmpty()) {
+                data.add(odhModel(call, access.model(), covering));
             }
         }
         call.json(200, new CatalogJson.Listing<>(data));
@@ -109,8 +106,8 @@ final class CatalogResource {
 
     /** A model as Open Data Hub shows it, plus the administrators' properties when {@code admin}. */
     private CatalogJson.Model modelView(Call call, ModelRef model, boolean admin) {
-        List<String> covering = engine.catalogStore().subscriptions().stream()
-                .filter(s -> s.entryFor(model).isPresent()).sorted(SubscriptionOrder.BEST_FIRST).map(Subscription::name).toList();
+        List<String> covering = engine.catalog().subscriptionsCovering(model.name()).stream()
+                .map(Subscription::name).toList();
         CatalogJson.Model odh = odhModel(call, model, covering);
         if (!admin) {
             return odh;
@@ -164,24 +161,23 @@ final class CatalogResource {
 
     private void subscriptions(Call call) throws IOException {
         if (call.caller.canReadAll()) {
-            call.json(200, engine.catalogStore().subscriptions().stream().sorted(SubscriptionOrder.BEST_FIRST)
-                    .map(s -> subscriptionView(s, true)).toList());
+            call.json(200, engine.catalog().subscriptions().stream().map(s -> subscriptionView(s, true)).toList());
             return;
         }
         call.json(200, subscriptionsOf(identity(call)).stream().map(s -> subscriptionView(s, false)).toList());
     }
 
     private void subscriptionsOfModel(Call call) throws IOException {
-        Optional<ModelRef> model = engine.catalogStore().findModel(call.variable("model"));
-        List<CatalogJson.Subscription> items = model.isEmpty() ? List.of()
-                : subscriptionsOf(identity(call)).stream().filter(s -> s.entryFor(model.get()).isPresent())
-                        .map(s -> subscriptionView(s, false)).toList();
+        Identity identity = identity(call);
+        // best first for this model, the order admission chooses in
+        List<CatalogJson.Subscription> items = engine.catalog().subscriptionsCovering(call.variable("model")).stream()
+                .filter(s -> s.owner().includes(identity)).map(s -> subscriptionView(s, false)).toList();
         call.json(200, items);
     }
 
     /** A subscription as Open Data Hub lists it, plus the administrators' properties when {@code admin}. */
     private CatalogJson.Subscription subscriptionView(Subscription s, boolean admin) {
-        CatalogStore catalog = engine.catalogStore();
+        CatalogService catalog = engine.catalog();
         List<CatalogJson.ModelRefInfo> refs = new ArrayList<>();
         for (SubscriptionModel m : s.modelRefs()) {
             Optional<ModelRef> model = catalog.findModel(m.name()).filter(r -> r.namespace().equals(m.namespace()));
@@ -228,8 +224,8 @@ final class CatalogResource {
     /** One kind of catalog entry: how to read, write, find and show it. */
     private record Kind<I, D>(String name, String path, Class<I> input, Function<I, String> nameOf,
                               BiFunction<I, Optional<D>, D> toDomain, BiFunction<Call, D, Object> view,
-                              BiFunction<CatalogStore, String, Optional<D>> find, BiConsumer<CatalogStore, D> put,
-                              BiFunction<CatalogStore, String, Boolean> remove) {
+                              BiFunction<CatalogService, String, Optional<D>> find, BiConsumer<CatalogService, D> put,
+                              BiFunction<CatalogService, String, Boolean> remove) {
     }
 
     private <I, D> void crud(Router router, Kind<I, D> kind) {
@@ -237,7 +233,7 @@ final class CatalogResource {
                 .add("GET", kind.path + "/{name}", call -> {
                     Access.requireReadAll(call.caller, "reading a " + kind.name);
                     String name = call.variable("name");
-                    D found = kind.find.apply(engine.catalogStore(), name).orElseThrow(() -> notFound(kind, name));
+                    D found = kind.find.apply(engine.catalog(), name).orElseThrow(() -> notFound(kind, name));
                     call.json(200, kind.view.apply(call, found));
                 })
                 .add("PUT", kind.path + "/{name}", call -> write(call, kind, call.variable("name")))
@@ -261,7 +257,7 @@ final class CatalogResource {
             }
             String name = CatalogInputs.checkName(pathName != null ? pathName : bodyName, "name");
             resource = kind.name + "/" + name;
-            CatalogStore catalog = engine.catalogStore();
+            CatalogService catalog = engine.catalog();
             Optional<D> existing = kind.find.apply(catalog, name);
             if (pathName == null && existing.isPresent()) {
                 throw ApiException.conflict("already_exists", "a " + kind.name + " named '" + name
@@ -276,8 +272,6 @@ final class CatalogResource {
             } catch (UnsupportedOperationException e) {
                 throw readOnly();
             }
-            // the engine's view must change now, whether or not the store notifies its listeners
-            engine.refreshCatalog();
             audit.record(call, action, resource, Audit.SUCCESS, details);
             call.json(pathName == null ? 201 : 200, kind.view.apply(call, value));
         } catch (ApiException e) {
@@ -308,14 +302,13 @@ final class CatalogResource {
             writable();
             boolean removed;
             try {
-                removed = kind.remove.apply(engine.catalogStore(), name);
+                removed = kind.remove.apply(engine.catalog(), name);
             } catch (UnsupportedOperationException e) {
                 throw readOnly();
             }
             if (!removed) {
                 throw notFound(kind, name);
             }
-            engine.refreshCatalog();
             audit.record(call, kind.name + ".delete", resource, Audit.SUCCESS, Map.of());
             call.response.setStatus(204);
         } catch (ApiException e) {
@@ -326,7 +319,7 @@ final class CatalogResource {
     }
 
     private void writable() {
-        if (engine.catalogStore().readOnly()) {
+        if (engine.catalog().readOnly()) {
             throw readOnly();
         }
     }
@@ -358,7 +351,7 @@ final class CatalogResource {
 
     /** Whether the catalog holds {@code reference}'s model (a subscription or policy may name only those). */
     private boolean exists(ModelReference reference) {
-        return engine.catalogStore().findModel(reference.name())
+        return engine.catalog().findModel(reference.name())
                 .map(m -> m.namespace().equals(reference.namespace())).orElse(false);
     }
 

@@ -4,7 +4,6 @@ import dev.maas4j.api.ApiKey;
 import dev.maas4j.api.AuthPolicy;
 import dev.maas4j.api.Budget;
 import dev.maas4j.api.BudgetPeriod;
-import dev.maas4j.api.CatalogStore;
 import dev.maas4j.api.Identity;
 import dev.maas4j.api.KeyLimits;
 import dev.maas4j.api.KeyQuery;
@@ -20,6 +19,7 @@ import dev.maas4j.api.SubscriptionModel;
 import dev.maas4j.core.CreatedKey;
 import dev.maas4j.core.KeyRequest;
 import dev.maas4j.core.KeyRequestException;
+import dev.maas4j.core.CatalogService;
 import dev.maas4j.core.MaasEngine;
 import dev.maas4j.core.ModelAccess;
 import dev.maas4j.management.Caller;
@@ -147,7 +147,7 @@ final class KeyResource {
             b.description(Text.bounded(body.description(), 2048, "description"));
         }
         expiry(body, ephemeral, b);
-        Identity identity = engine.directory().identityOf(owner);
+        Identity identity = engine.identityOf(owner);
         b.subscription(body.subscription() != null ? nonBlank(body.subscription(), "subscription")
                 : engine.keys().defaultSubscription(owner).orElseThrow(() -> ApiException.badRequest(
                         KeyRequestException.INVALID_SUBSCRIPTION, "subscription",
@@ -368,10 +368,10 @@ final class KeyResource {
     private void details(Call call) throws IOException {
         ApiKey key = visibleKey(call, call.variable("id"));
         Instant now = call.now;
-        Identity identity = engine.directory().identityOf(key.owner());
+        Identity identity = engine.identityOf(key.owner());
         String base = gatewayBase(call, settings);
         List<KeyJson.ModelAsset> models = new ArrayList<>();
-        for (ModelAccess access : engine.accessibleModels(key, identity)) {
+        for (ModelAccess access : engine.catalog().accessibleModels(key, identity)) {
             ModelRef model = access.model();
             models.add(new KeyJson.ModelAsset(model.name(), model.name(), model.displayName(), model.namespace(),
                     base + "/" + model.namespace() + "/" + model.name() + "/v1", access.subscriptions()));
@@ -381,7 +381,7 @@ final class KeyResource {
 
     /** The auth policies that grant the key's owner a model the key may reach, its subscriptions and its own limits. */
     private List<KeyJson.Policy> policies(ApiKey key, Identity identity) {
-        CatalogStore catalog = engine.catalogStore();
+        CatalogService catalog = engine.catalog();
         List<KeyJson.Policy> result = new ArrayList<>();
         for (AuthPolicy policy : catalog.policies()) {
             if (!policy.subjects().includes(identity)) {
@@ -394,13 +394,9 @@ final class KeyResource {
                         "Grants access to " + String.join(", ", granted)));
             }
         }
-        for (Subscription subscription : catalog.subscriptions()) {
-            boolean applies = key.subscription().map(subscription.name()::equals)
-                    .orElseGet(() -> subscription.owner().includes(identity));
-            if (applies) {
-                result.add(new KeyJson.Policy(subscription.name(), subscription.name(), "subscription",
-                        describe(subscription, key.scope())));
-            }
+        for (Subscription subscription : catalog.subscriptionsOf(key, identity)) {
+            result.add(new KeyJson.Policy(subscription.name(), subscription.name(), "subscription",
+                    describe(subscription, key.scope())));
         }
         if (!key.limits().isEmpty()) {
             result.add(new KeyJson.Policy("key-limits", "Key limits", "keyLimits", describe(key.limits())));
@@ -457,7 +453,7 @@ final class KeyResource {
         String resource = "api_key/" + id;
         Map<String, String> details = new LinkedHashMap<>();
         try {
-            Optional<ApiKey> found = engine.findKey(id);
+            Optional<ApiKey> found = engine.keys().find(id);
             if (found.isEmpty() || !Access.visible(call.caller, found.get())) {
                 details.put("reason", found.isEmpty() ? "no such key" : "key of another owner");
                 audit.record(call, "api_key.revoke", resource, found.isEmpty() ? Audit.FAILED : Audit.DENIED, details);
@@ -476,7 +472,7 @@ final class KeyResource {
                 details.put("alreadyRevoked", "true");
             }
             audit.record(call, "api_key.revoke", resource, Audit.SUCCESS, details);
-            call.json(200, view(engine.findKey(id).orElse(key), call.now));
+            call.json(200, view(engine.keys().find(id).orElse(key), call.now));
         } catch (ApiException e) {
             if (e.status() != 404) {
                 audit.record(call, "api_key.revoke", resource, outcomeOf(e), withReason(details, e));
@@ -554,7 +550,7 @@ final class KeyResource {
 
     /** The key if the caller may see it; 404 otherwise, whether it exists or not. */
     ApiKey visibleKey(Call call, String id) {
-        return engine.findKey(id).filter(k -> Access.visible(call.caller, k)).orElseThrow(() -> notFound(id));
+        return engine.keys().find(id).filter(k -> Access.visible(call.caller, k)).orElseThrow(() -> notFound(id));
     }
 
     private static ApiException notFound(String id) {

@@ -97,7 +97,7 @@ final class UsageResource {
         Instant to = call.now;
         // from is aligned so that the series has exactly `buckets` points, the current one partial
         Instant from = granularity.bucketStart(to).minus(granularity.width().multipliedBy(range.buckets - 1L));
-        UsageReport report = engine.usage(UsageQuery.between(from, to).where(UsageDimension.KEY, key.id()),
+        UsageReport report = engine.usage().report(UsageQuery.between(from, to).where(UsageDimension.KEY, key.id()),
                 granularity);
         call.json(200, new UsageJson.KeyUsage(key.id(), range.wire, from.toString(), to.toString(),
                 granularity.name().toLowerCase(Locale.ROOT), currency().orElse(null),
@@ -121,7 +121,7 @@ final class UsageResource {
                 groupBy.add(dimension);
             }
         }
-        UsageReport report = engine.usage(query, granularity);
+        UsageReport report = engine.usage().report(query, granularity);
         List<UsageJson.Group> groups = groupBy.isEmpty() ? List.of() : groups(query, groupBy);
         call.json(200, new UsageJson.Report(window.from.toString(), window.to.toString(), groupBy,
                 currency().orElse(null), filters, UsageJson.Totals.of(report.totals()), groups,
@@ -135,9 +135,9 @@ final class UsageResource {
         if (groupBy.size() == 1) {
             // the ledger aggregates a single dimension itself, possibly in its database
             String name = groupBy.get(0);
-            engine.ledger().totalsBy(DIMENSIONS.get(name), query).forEach((value, t) -> totals.put(Map.of(name, value), t));
+            engine.usage().totalsBy(DIMENSIONS.get(name), query).forEach((value, t) -> totals.put(Map.of(name, value), t));
         } else {
-            engine.ledger().forEach(query, event -> {
+            engine.usage().forEach(query, event -> {
                 for (Map<String, String> combination : combinations(event, groupBy)) {
                     totals.merge(combination, UsageTotals.ZERO.plus(event), UsageTotals::plus);
                 }
@@ -177,7 +177,7 @@ final class UsageResource {
 
     /** The currency of the costs, when every priced model uses the same one. */
     private Optional<String> currency() {
-        List<String> currencies = engine.catalogStore().models().stream()
+        List<String> currencies = engine.catalog().models().stream()
                 .flatMap(m -> m.price().stream()).map(p -> p.currency()).distinct().toList();
         return currencies.size() == 1 ? Optional.of(currencies.get(0)) : Optional.empty();
     }
@@ -199,7 +199,7 @@ final class UsageResource {
         Csv csv = new Csv(out);
         try {
             csv.row(Csv.HEADER);
-            engine.ledger().forEach(query, event -> {
+            engine.usage().forEach(query, event -> {
                 try {
                     csv.row(Csv.fields(event));
                 } catch (IOException e) {

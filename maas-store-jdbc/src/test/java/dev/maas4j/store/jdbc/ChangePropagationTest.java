@@ -41,7 +41,7 @@ class ChangePropagationTest {
             awaitWithin(Duration.ofSeconds(5), "b sees the model", () -> allowed(b, key));
 
             // b has the key cached now; revoke it through a
-            assertTrue(a.engine.revokeKey(a.engine.keyStore().findAll().get(0).id()));
+            assertTrue(a.engine.revokeKey(storeA.findAll().get(0).id()));
             long millis = awaitWithin(BOUND, "b refuses the revoked key", () -> {
                 try (Lease l = b.admit(key, "granite", 1, 1)) {
                     return !l.allowed() && l.admission().denial().orElseThrow().reason() == DenialReason.REVOKED_KEY;

@@ -65,7 +65,7 @@ class OutageTest {
         try (Replica closed = new Replica(url, time, FailureMode.FAIL_CLOSED, b -> { });
              Replica open = new Replica(url, time, FailureMode.FAIL_OPEN, b -> { })) {
             SharedLimitsTest.catalog(closed.store, 2_000);
-            TestData.eventually("the fail-open engine sees the model").until(() -> open.engine.model("granite").isPresent());
+            TestData.eventually("the fail-open engine sees the model").until(() -> open.engine.catalog().model("granite").isPresent());
             String alice = closed.newKey("alice");
             String bob = closed.newKey("bob");
             for (Replica r : new Replica[] {closed, open}) {
@@ -120,8 +120,8 @@ class OutageTest {
 
             server.restart();
 
-            assertTrue(closed.engine.flushUsage(Duration.ofSeconds(30)), "the fail-closed engine's buffer drains");
-            assertTrue(open.engine.flushUsage(Duration.ofSeconds(30)), "the fail-open engine's buffer drains");
+            assertTrue(closed.engine.usage().flush(Duration.ofSeconds(30)), "the fail-closed engine's buffer drains");
+            assertTrue(open.engine.usage().flush(Duration.ofSeconds(30)), "the fail-open engine's buffer drains");
             UsageTotals totals = closed.store.totals(UsageQuery.between(Instant.now().minus(Duration.ofHours(2)),
                     Instant.now().plus(Duration.ofHours(1))));
             assertEquals(reported.requests.get(), totals.requests(), "every settled request once");

@@ -137,7 +137,7 @@ class SharedLimitsTest {
                     () -> "the quota was used: " + reportedTokens.get());
 
             for (Replica r : replicas) {
-                assertTrue(r.engine.flushUsage(Duration.ofSeconds(30)));
+                assertTrue(r.engine.usage().flush(Duration.ofSeconds(30)));
             }
             UsageTotals totals = replicas.get(1).store.totals(UsageQuery.between(START.minusSeconds(3600),
                     START.plusSeconds(3600)).where(UsageDimension.MODEL, "granite"));

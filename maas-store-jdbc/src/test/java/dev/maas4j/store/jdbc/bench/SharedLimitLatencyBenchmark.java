@@ -81,7 +81,7 @@ class SharedLimitLatencyBenchmark {
                 String key = engines.get(0).createKey(KeyRequest.builder(Subject.user("alice"), "bench").build())
                         .secret().reveal();
                 MaasEngine one = engines.get(0);
-                TestData.eventually("engines see the model").until(() -> engines.stream().allMatch(e -> e.model("granite").isPresent()));
+                TestData.eventually("engines see the model").until(() -> engines.stream().allMatch(e -> e.catalog().model("granite").isPresent()));
                 run(one, key, 3_000); // warm-up
                 long[] single = run(one, key, 5_000);
                 System.out.printf("%-42s 1 thread:  p50 %7.1f us  p99 %7.1f us  mean %7.1f us%n", setup.name,
