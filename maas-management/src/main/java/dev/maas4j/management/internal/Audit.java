@@ -55,4 +55,17 @@ final class Audit {
                     event.actor(), event.action(), event.resource(), event.outcome(), event.details(), e);
         }
     }
+
+    /** {@code denied} for 401 and 403, {@code failed} for any other error. */
+    static String outcomeOf(ApiException e) {
+        return e.status() == 401 || e.status() == 403 ? Audit.DENIED : Audit.FAILED;
+    }
+
+    /** The details with the refusal's status and reason added. */
+    static Map<String, String> withReason(Map<String, String> details, ApiException e) {
+        Map<String, String> copy = new LinkedHashMap<>(details);
+        copy.put("status", Integer.toString(e.status()));
+        copy.put("reason", e.getMessage());
+        return copy;
+    }
 }

@@ -58,8 +58,8 @@ final class AuditResource {
         if (!from.isBefore(to)) {
             throw ApiException.invalid("from", "from must be before to");
         }
-        int limit = KeyResource.intQuery(call, "limit", 100, 1, MAX_LIMIT);
-        int offset = KeyResource.intQuery(call, "offset", 0, 0, SCAN);
+        int limit = call.intQuery("limit", 100, 1, MAX_LIMIT);
+        int offset = call.intQuery("offset", 0, 0, SCAN);
         Predicate<Entry> filter = equal(call, "actor", Entry::actor).and(equal(call, "action", Entry::action))
                 .and(equal(call, "resourceType", Entry::resourceType))
                 .and(equal(call, "resourceId", Entry::resourceId));

@@ -116,4 +116,32 @@ final class Call {
             throw ApiException.badRequest("invalid_query", "malformed query string: bad percent-encoding");
         }
     }
+
+    /** The integer query parameter {@code name}, {@code fallback} if absent; 400 naming it if not in range. */
+    int intQuery(String name, int fallback, int min, int max) {
+        Optional<String> text = query(name);
+        if (text.isEmpty()) {
+            return fallback;
+        }
+        try {
+            int value = Integer.parseInt(text.get());
+            if (value >= min && value <= max) {
+                return value;
+            }
+        } catch (NumberFormatException e) {
+            // answered below
+        }
+        throw ApiException.invalid(name, name + " must be an integer between " + min + " and " + max);
+    }
+
+    /** The base URL clients call models at: the configured one, else this request's scheme, host and port. */
+    String gatewayBase(Settings settings) {
+        String base = settings.gatewayBaseUrl().map(Object::toString).orElseGet(() -> {
+            var r = request;
+            boolean defaultPort = (r.getScheme().equals("http") && r.getServerPort() == 80)
+                    || (r.getScheme().equals("https") && r.getServerPort() == 443);
+            return r.getScheme() + "://" + r.getServerName() + (defaultPort ? "" : ":" + r.getServerPort());
+        });
+        return base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
+    }
 }

@@ -219,7 +219,7 @@ public final class CatalogInputs {
         if (in.period() == null) {
             throw ApiException.invalid(prefix + "period", prefix + "period is required with " + prefix + "amount");
         }
-        return new Budget(in.amount(), KeyResource.period(in.period(), prefix + "period"));
+        return new Budget(in.amount(), KeyInputs.period(in.period(), prefix + "period"));
     }
 
     private static ModelReference modelReference(String name, String namespace, String field,

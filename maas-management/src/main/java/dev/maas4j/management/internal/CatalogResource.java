@@ -140,7 +140,7 @@ final class CatalogResource {
                 capabilities == null ? null : Arrays.stream(capabilities.split(",")).map(String::strip)
                         .filter(c -> !c.isEmpty()).toList());
         return new CatalogJson.Model(model.name(), "model", created(meta), model.namespace() + "/" + model.name(),
-                model.enabled(), KeyResource.gatewayBase(call, settings) + "/" + model.namespace() + "/"
+                model.enabled(), call.gatewayBase(settings) + "/" + model.namespace() + "/"
                 + model.name() + "/v1", meta.get("kind"), details,
                 subscriptions.stream().map(s -> new CatalogJson.SubscriptionInfo(s, null, null)).toList(),
                 null, null, null, null, null, null, null, null, null, null, null);
@@ -279,7 +279,7 @@ final class CatalogResource {
                 // refused before the body was read as a model: name the attempt in the audit if the body says
                 resource += peekName(body);
             }
-            audit.record(call, action, resource, KeyResource.outcomeOf(e), KeyResource.withReason(details, e));
+            audit.record(call, action, resource, Audit.outcomeOf(e), Audit.withReason(details, e));
             throw e;
         }
     }
@@ -312,8 +312,8 @@ final class CatalogResource {
             audit.record(call, kind.name + ".delete", resource, Audit.SUCCESS, Map.of());
             call.response.setStatus(204);
         } catch (ApiException e) {
-            audit.record(call, kind.name + ".delete", resource, KeyResource.outcomeOf(e),
-                    KeyResource.withReason(Map.of(), e));
+            audit.record(call, kind.name + ".delete", resource, Audit.outcomeOf(e),
+                    Audit.withReason(Map.of(), e));
             throw e;
         }
     }

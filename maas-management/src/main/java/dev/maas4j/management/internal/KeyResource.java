@@ -1,43 +1,28 @@
 package dev.maas4j.management.internal;
 
 import dev.maas4j.api.ApiKey;
-import dev.maas4j.api.AuthPolicy;
-import dev.maas4j.api.Budget;
-import dev.maas4j.api.BudgetPeriod;
 import dev.maas4j.api.Identity;
-import dev.maas4j.api.KeyLimits;
 import dev.maas4j.api.KeyQuery;
-import dev.maas4j.api.KeyScope;
 import dev.maas4j.api.KeyStatus;
 import dev.maas4j.api.ModelRef;
-import dev.maas4j.api.ModelReference;
-import dev.maas4j.api.RateLimit;
 import dev.maas4j.api.Subject;
-import dev.maas4j.api.SubjectType;
-import dev.maas4j.api.Subscription;
-import dev.maas4j.api.SubscriptionModel;
 import dev.maas4j.core.CreatedKey;
 import dev.maas4j.core.KeyRequest;
 import dev.maas4j.core.KeyRequestException;
-import dev.maas4j.core.CatalogService;
 import dev.maas4j.core.MaasEngine;
 import dev.maas4j.core.ModelAccess;
 import dev.maas4j.management.Caller;
 
 import java.io.IOException;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -45,16 +30,8 @@ import java.util.stream.Collectors;
  * apart from its collaborators).
  */
 final class KeyResource {
-    /** Labels under this prefix are the library's own (e.g. the ephemeral marker) and refused from clients. */
-    static final String RESERVED_LABEL_PREFIX = "maas4j.dev/";
-    static final String EPHEMERAL_LABEL = RESERVED_LABEL_PREFIX + "ephemeral";
-    private static final Pattern LABEL_KEY = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9._/-]{0,61}[A-Za-z0-9])?");
-    private static final int MAX_LABELS = 32;
-    private static final Set<String> STATUSES = Set.of("active", "revoked", "expired");
     private static final Set<String> SORT_FIELDS = Set.of("created_at", "expires_at", "last_used_at", "name");
     private static final int MAX_BULK_IDS_IN_AUDIT = 50;
-    /** The owner's groups at creation (Open Data Hub's {@code groups}), kept as an informational snapshot. */
-    static final String GROUPS_LABEL = RESERVED_LABEL_PREFIX + "groups";
     private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
 
     private final MaasEngine engine;
@@ -83,8 +60,8 @@ final class KeyResource {
         Map<String, String> details = new LinkedHashMap<>();
         try {
             KeyJson.CreateRequest body = call.body(KeyJson.CreateRequest.class);
-            Subject owner = owner(call.caller, body.owner());
-            details.put("owner", describe(owner));
+            Subject owner = KeyInputs.owner(call.caller, body.owner());
+            details.put("owner", KeyViews.describe(owner));
             if (body.name() != null) {
                 details.put("name", body.name());
             }
@@ -105,33 +82,17 @@ final class KeyResource {
             key.subscription().ifPresent(s -> details.put("subscription", s));
             key.expiresAt().ifPresent(t -> details.put("expiresAt", t.toString()));
             audit.record(call, "api_key.create", "api_key/" + key.id(), Audit.SUCCESS, details);
-            KeyJson.Key v = view(key, call.now);
-            call.json(201, new KeyJson.Created(created.secret().reveal(), keyPrefix(key), key.id(), key.name(),
+            KeyJson.Key v = KeyViews.view(key, call.now);
+            call.json(201, new KeyJson.Created(created.secret().reveal(), KeyViews.keyPrefix(key), key.id(), key.name(),
                     key.subscription().orElse(null), Text.instant(key.createdAt()), Text.instant(key.expiresAt()),
-                    ephemeral(key), key.description().isEmpty() ? null : key.description(), v.models(), v.limits(),
+                    KeyViews.ephemeral(key), key.description().isEmpty() ? null : key.description(), v.models(), v.limits(),
                     v.labels()));
         } catch (ApiException e) {
-            audit.record(call, "api_key.create", "api_key/", outcomeOf(e), withReason(details, e));
+            audit.record(call, "api_key.create", "api_key/", Audit.outcomeOf(e), Audit.withReason(details, e));
             throw e;
         }
     }
 
-    private static Subject owner(Caller caller, KeyJson.Owner owner) {
-        if (owner == null) {
-            return Access.self(caller);
-        }
-        if (owner.name() == null || owner.name().isBlank()) {
-            throw ApiException.invalid("owner.name", "owner.name is required");
-        }
-        Text.bounded(owner.name(), 253, "owner.name");
-        String type = owner.type() == null ? "user" : owner.type();
-        return switch (type) {
-            case "user" -> Subject.user(owner.name());
-            case "group" -> Subject.group(owner.name());
-            case "serviceAccount" -> Subject.serviceAccount(owner.name());
-            default -> throw ApiException.invalid("owner.type", "owner.type must be one of user, group, serviceAccount");
-        };
-    }
 
     private KeyRequest keyRequest(KeyJson.CreateRequest body, Subject owner, Instant now) {
         boolean ephemeral = Boolean.TRUE.equals(body.ephemeral());
@@ -148,23 +109,23 @@ final class KeyResource {
         }
         expiry(body, ephemeral, b);
         Identity identity = engine.identityOf(owner);
-        b.subscription(body.subscription() != null ? nonBlank(body.subscription(), "subscription")
+        b.subscription(body.subscription() != null ? KeyInputs.nonBlank(body.subscription(), "subscription")
                 : engine.keys().defaultSubscription(owner).orElseThrow(() -> ApiException.badRequest(
                         KeyRequestException.INVALID_SUBSCRIPTION, "subscription",
                         "no subscription is available to the key's owner")));
         if (!identity.groups().isEmpty()) {
             // JSON, because group names may contain any separator
-            b.putMetadata(GROUPS_LABEL, Json.toString(new java.util.TreeSet<>(identity.groups())));
+            b.putMetadata(KeyInputs.GROUPS_LABEL, Json.toString(new java.util.TreeSet<>(identity.groups())));
         }
         if (body.models() != null) {
-            b.scope(scope(body.models()));
+            b.scope(KeyInputs.scope(body.models()));
         }
         if (body.limits() != null) {
-            b.limits(limits(body.limits()));
+            b.limits(KeyInputs.limits(body.limits()));
         }
-        labels(body.labels(), "labels").forEach(b::putMetadata);
+        KeyInputs.labels(body.labels(), "labels").forEach(b::putMetadata);
         if (ephemeral) {
-            b.putMetadata(EPHEMERAL_LABEL, "true");
+            b.putMetadata(KeyInputs.EPHEMERAL_LABEL, "true");
         }
         return b.build();
     }
@@ -182,97 +143,11 @@ final class KeyResource {
         }
     }
 
-    private static String nonBlank(String value, String field) {
-        if (value.isBlank()) {
-            throw ApiException.invalid(field, field + " must not be blank");
-        }
-        return value;
-    }
 
-    /** The models asked for; the key service checks that each exists. */
-    private static KeyScope scope(List<String> models) {
-        Set<String> names = new LinkedHashSet<>();
-        for (int i = 0; i < models.size(); i++) {
-            String model = models.get(i);
-            String field = "models[" + i + "]";
-            if (model == null || model.isBlank()) {
-                throw ApiException.invalid(field, field + " must be a model name");
-            }
-            names.add(model);
-        }
-        return KeyScope.models(names);
-    }
 
-    static KeyLimits limits(KeyJson.Limits limits) {
-        KeyLimits.Builder b = KeyLimits.builder();
-        if (limits.requestsPerMinute() != null) {
-            b.requestsPerMinute(positive(limits.requestsPerMinute(), "limits.requestsPerMinute"));
-        }
-        if (limits.tokensPerMinute() != null) {
-            b.tokensPerMinute(positive(limits.tokensPerMinute(), "limits.tokensPerMinute"));
-        }
-        if (limits.maxParallelRequests() != null) {
-            b.maxParallelRequests((int) positive(limits.maxParallelRequests(), "limits.maxParallelRequests"));
-        }
-        if (limits.budget() != null) {
-            if (limits.budget().signum() <= 0) {
-                throw ApiException.invalid("limits.budget", "limits.budget must be positive");
-            }
-            if (limits.budgetPeriod() == null) {
-                throw ApiException.invalid("limits.budgetPeriod", "limits.budgetPeriod is required with limits.budget");
-            }
-            b.budget(new Budget(limits.budget(), period(limits.budgetPeriod(), "limits.budgetPeriod")));
-        } else if (limits.budgetPeriod() != null) {
-            throw ApiException.invalid("limits.budget", "limits.budget is required with limits.budgetPeriod");
-        }
-        return b.build();
-    }
 
-    /** A budget period named by a field: {@link BudgetPeriod#parse}'s grammar, its error naming the field. */
-    static BudgetPeriod period(String text, String field) {
-        if (text == null) {
-            return BudgetPeriod.MONTH;
-        }
-        try {
-            return BudgetPeriod.parse(text);
-        } catch (IllegalArgumentException e) {
-            throw ApiException.invalid(field, field + " must be one of day, week, month");
-        }
-    }
 
-    private static long positive(long value, String field) {
-        if (value <= 0) {
-            throw ApiException.invalid(field, field + " must be a positive integer");
-        }
-        return value;
-    }
 
-    static Map<String, String> labels(Map<String, String> labels, String field) {
-        if (labels == null) {
-            return Map.of();
-        }
-        if (labels.size() > MAX_LABELS) {
-            throw ApiException.invalid(field, field + " may hold at most " + MAX_LABELS + " entries");
-        }
-        Map<String, String> result = new TreeMap<>();
-        for (Map.Entry<String, String> e : labels.entrySet()) {
-            String key = e.getKey();
-            String name = field + "." + key;
-            if (!LABEL_KEY.matcher(key).matches()) {
-                throw ApiException.invalid(name, field + " key '" + key
-                        + "' must be 1 to 63 letters, digits, '.', '_', '-' or '/', starting and ending with a letter or digit");
-            }
-            if (key.startsWith(RESERVED_LABEL_PREFIX)) {
-                throw ApiException.invalid(name, field + " key '" + key + "' uses the reserved prefix "
-                        + RESERVED_LABEL_PREFIX);
-            }
-            if (e.getValue() == null) {
-                throw ApiException.invalid(name, name + " must be a string");
-            }
-            result.put(key, Text.bounded(e.getValue(), 256, name));
-        }
-        return result;
-    }
 
     // ------------------------------------------------------------------ read
 
@@ -282,8 +157,8 @@ final class KeyResource {
     }
 
     private void list(Call call) throws IOException {
-        int limit = intQuery(call, "limit", settings.maxPageSize(), 1, settings.maxPageSize());
-        int offset = intQuery(call, "offset", 0, 0, Integer.MAX_VALUE);
+        int limit = call.intQuery("limit", settings.maxPageSize(), 1, settings.maxPageSize());
+        int offset = call.intQuery("offset", 0, 0, Integer.MAX_VALUE);
         Optional<Subject> owner = owner(call, call.query("username"), "listing another user's keys");
         call.json(200, page(engine.keys().search(new KeyQuery(owner, EnumSet.allOf(KeyStatus.class), Optional.empty(),
                 Map.of(), Map.of(), KeyQuery.Sort.CREATED_AT, false, offset, limit)), call.now));
@@ -310,7 +185,7 @@ final class KeyResource {
                 ? new KeyJson.SearchRequest(null, null, null) : Json.read(raw, KeyJson.SearchRequest.class);
         KeyJson.SearchFilters filters = body.filters() != null ? body.filters()
                 : new KeyJson.SearchFilters(null, null, null, null, null);
-        Set<KeyStatus> statuses = statuses(filters.status());
+        Set<KeyStatus> statuses = KeyInputs.statuses(filters.status());
         Map<String, String> labels = filters.labels() == null ? Map.of() : filters.labels();
         boolean includeEphemeral = Boolean.TRUE.equals(filters.includeEphemeral());
         if (filters.username() != null && !filters.username().equals(call.caller.user()) && !call.caller.canReadAll()) {
@@ -340,111 +215,33 @@ final class KeyResource {
             throw ApiException.invalid("pagination.offset", "pagination.offset must not be negative");
         }
         KeyQuery query = new KeyQuery(owner, statuses, Optional.ofNullable(filters.subscription()), labels,
-                includeEphemeral ? Map.of() : Map.of(EPHEMERAL_LABEL, "true"),
+                includeEphemeral ? Map.of() : Map.of(KeyInputs.EPHEMERAL_LABEL, "true"),
                 KeyQuery.Sort.valueOf(by.toUpperCase(Locale.ROOT)), order.equals("asc"), offset, limit);
         call.json(200, page(engine.keys().search(query), call.now));
     }
 
-    private static Set<KeyStatus> statuses(List<String> status) {
-        if (status == null || status.isEmpty()) {
-            return Set.of(KeyStatus.ACTIVE);
-        }
-        Set<KeyStatus> result = new LinkedHashSet<>();
-        for (int i = 0; i < status.size(); i++) {
-            String s = status.get(i);
-            if (s == null || !STATUSES.contains(s)) {
-                throw ApiException.invalid("filters.status[" + i + "]",
-                        "filters.status[" + i + "] must be one of active, revoked, expired");
-            }
-            result.add(KeyStatus.valueOf(s.toUpperCase(Locale.ROOT)));
-        }
-        return result;
-    }
 
     private KeyJson.KeyList page(KeyQuery.Page page, Instant now) {
-        return new KeyJson.KeyList(page.keys().stream().map(k -> view(k, now)).toList(), page.hasMore());
+        return new KeyJson.KeyList(page.keys().stream().map(k -> KeyViews.view(k, now)).toList(), page.hasMore());
     }
 
     private void details(Call call) throws IOException {
         ApiKey key = visibleKey(call, call.variable("id"));
         Instant now = call.now;
         Identity identity = engine.identityOf(key.owner());
-        String base = gatewayBase(call, settings);
+        String base = call.gatewayBase(settings);
         List<KeyJson.ModelAsset> models = new ArrayList<>();
         for (ModelAccess access : engine.catalog().accessibleModels(key, identity)) {
             ModelRef model = access.model();
             models.add(new KeyJson.ModelAsset(model.name(), model.name(), model.displayName(), model.namespace(),
                     base + "/" + model.namespace() + "/" + model.name() + "/v1", access.subscriptions()));
         }
-        call.json(200, new KeyJson.Details(view(key, now), new KeyJson.Assets(models), policies(key, identity)));
+        call.json(200, new KeyJson.Details(KeyViews.view(key, now), new KeyJson.Assets(models), KeyViews.policies(engine.catalog(), key, identity)));
     }
 
-    /** The auth policies that grant the key's owner a model the key may reach, its subscriptions and its own limits. */
-    private List<KeyJson.Policy> policies(ApiKey key, Identity identity) {
-        CatalogService catalog = engine.catalog();
-        List<KeyJson.Policy> result = new ArrayList<>();
-        for (AuthPolicy policy : catalog.policies()) {
-            if (!policy.subjects().includes(identity)) {
-                continue;
-            }
-            List<String> granted = policy.modelRefs().stream().map(ModelReference::name)
-                    .filter(key.scope()::allowsModel).distinct().toList();
-            if (!granted.isEmpty()) {
-                result.add(new KeyJson.Policy(policy.name(), policy.name(), "authPolicy",
-                        "Grants access to " + String.join(", ", granted)));
-            }
-        }
-        for (Subscription subscription : catalog.subscriptionsOf(key, identity)) {
-            result.add(new KeyJson.Policy(subscription.name(), subscription.name(), "subscription",
-                    describe(subscription, key.scope())));
-        }
-        if (!key.limits().isEmpty()) {
-            result.add(new KeyJson.Policy("key-limits", "Key limits", "keyLimits", describe(key.limits())));
-        }
-        return result;
-    }
 
-    private static String describe(Subscription subscription, KeyScope scope) {
-        List<String> parts = new ArrayList<>();
-        parts.add("Priority " + subscription.priority());
-        for (SubscriptionModel model : subscription.modelRefs()) {
-            if (!scope.allowsModel(model.name())) {
-                continue;
-            }
-            List<String> limits = new ArrayList<>();
-            for (RateLimit limit : model.tokenRateLimits()) {
-                limits.add(limit.limit() + " tokens per " + limit.windowText());
-            }
-            for (RateLimit limit : model.requestRateLimits()) {
-                limits.add(limit.limit() + " requests per " + limit.windowText());
-            }
-            parts.add(model.name() + ": " + (limits.isEmpty() ? "no rate limit" : String.join(", ", limits)));
-        }
-        subscription.budget().ifPresent(b -> parts.add("budget " + b.amount().toPlainString() + " per "
-                + b.period().name().toLowerCase(Locale.ROOT)));
-        return String.join("; ", parts);
-    }
 
-    private static String describe(KeyLimits limits) {
-        List<String> parts = new ArrayList<>();
-        limits.requestsPerMinute().ifPresent(v -> parts.add(v + " requests per minute"));
-        limits.tokensPerMinute().ifPresent(v -> parts.add(v + " tokens per minute"));
-        limits.maxParallelRequests().ifPresent(v -> parts.add(v + " parallel requests"));
-        limits.budget().ifPresent(b -> parts.add("budget " + b.amount().toPlainString() + " per "
-                + b.period().name().toLowerCase(Locale.ROOT)));
-        return String.join("; ", parts);
-    }
 
-    /** The base URL clients call models at: the configured one, else this request's scheme, host and port. */
-    static String gatewayBase(Call call, Settings settings) {
-        String base = settings.gatewayBaseUrl().map(Object::toString).orElseGet(() -> {
-            var r = call.request;
-            boolean defaultPort = (r.getScheme().equals("http") && r.getServerPort() == 80)
-                    || (r.getScheme().equals("https") && r.getServerPort() == 443);
-            return r.getScheme() + "://" + r.getServerName() + (defaultPort ? "" : ":" + r.getServerPort());
-        });
-        return base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
-    }
 
     // ------------------------------------------------------------------ revoke
 
@@ -460,7 +257,7 @@ final class KeyResource {
                 throw notFound(id);
             }
             ApiKey key = found.get();
-            details.put("owner", describe(key.owner()));
+            details.put("owner", KeyViews.describe(key.owner()));
             details.put("name", key.name());
             if (!Access.changeable(call.caller, key)) {
                 throw ApiException.forbidden(Access.owns(call.caller, key)
@@ -472,10 +269,10 @@ final class KeyResource {
                 details.put("alreadyRevoked", "true");
             }
             audit.record(call, "api_key.revoke", resource, Audit.SUCCESS, details);
-            call.json(200, view(engine.keys().find(id).orElse(key), call.now));
+            call.json(200, KeyViews.view(engine.keys().find(id).orElse(key), call.now));
         } catch (ApiException e) {
             if (e.status() != 404) {
-                audit.record(call, "api_key.revoke", resource, outcomeOf(e), withReason(details, e));
+                audit.record(call, "api_key.revoke", resource, Audit.outcomeOf(e), Audit.withReason(details, e));
             }
             throw e;
         }
@@ -535,7 +332,7 @@ final class KeyResource {
                     "Successfully revoked " + ids.size() + " active API key(s) " + scope, false));
         } catch (ApiException e) {
             if (!dryRun) {
-                audit.record(call, "api_key.bulk_revoke", bulkResource(details), outcomeOf(e), withReason(details, e));
+                audit.record(call, "api_key.bulk_revoke", bulkResource(details), Audit.outcomeOf(e), Audit.withReason(details, e));
             }
             throw e;
         }
@@ -557,90 +354,13 @@ final class KeyResource {
         return ApiException.notFound("key_not_found", "API key not found: '" + id + "'");
     }
 
-    static KeyJson.Key view(ApiKey key, Instant now) {
-        Map<String, String> labels = new TreeMap<>(key.metadata());
-        labels.keySet().removeIf(k -> k.startsWith(RESERVED_LABEL_PREFIX));
-        List<String> models = key.scope().models().stream().sorted().toList();
-        return new KeyJson.Key(key.id(), key.name(), key.description().isEmpty() ? null : key.description(),
-                key.owner().name(), ownerType(key.owner().type()), key.subscription().orElse(null), groups(key),
-                Text.instant(key.createdAt()), Text.instant(key.expiresAt()),
-                key.status(now).name().toLowerCase(Locale.ROOT), Text.instant(key.lastUsedAt()), ephemeral(key),
-                keyPrefix(key), key.limits().isEmpty() ? null : limitsView(key.limits()),
-                labels.isEmpty() ? null : labels, Text.instant(key.revokedAt()), models.isEmpty() ? null : models);
-    }
 
-    /**
-     * {@code keyPrefix}: the start of the key itself ({@code sk-oai-Ab3x}, as in ODH), so that a UI can
-     * match it against a key; the stored display prefix ends with an ellipsis for logs.
-     */
-    static String keyPrefix(ApiKey key) {
-        String prefix = key.displayPrefix();
-        return prefix.endsWith("\u2026") ? prefix.substring(0, prefix.length() - 1) : prefix;
-    }
 
-    /** The owner's groups when the key was created, from the snapshot taken then; empty without one. */
-    static List<String> groups(ApiKey key) {
-        String snapshot = key.metadata().get(GROUPS_LABEL);
-        if (snapshot == null) {
-            return List.of();
-        }
-        try {
-            return List.of(Json.mapper().readValue(snapshot, String[].class));
-        } catch (IOException | RuntimeException e) {
-            return List.of();
-        }
-    }
 
-    static KeyJson.Limits limitsView(KeyLimits limits) {
-        return new KeyJson.Limits(
-                limits.requestsPerMinute().isPresent() ? limits.requestsPerMinute().getAsLong() : null,
-                limits.tokensPerMinute().isPresent() ? limits.tokensPerMinute().getAsLong() : null,
-                limits.maxParallelRequests().isPresent() ? limits.maxParallelRequests().getAsInt() : null,
-                limits.budget().map(Budget::amount).orElse(null),
-                limits.budget().map(b -> b.period().name().toLowerCase(Locale.ROOT)).orElse(null));
-    }
 
-    static String ownerType(SubjectType type) {
-        return switch (type) {
-            case USER -> "user";
-            case GROUP -> "group";
-            case SERVICE_ACCOUNT -> "serviceAccount";
-        };
-    }
 
-    static boolean ephemeral(ApiKey key) {
-        return "true".equals(key.metadata().get(EPHEMERAL_LABEL));
-    }
 
-    private static String describe(Subject subject) {
-        return ownerType(subject.type()) + ":" + subject.name();
-    }
 
-    /** {@code denied} for 401 and 403, {@code failed} for any other error. */
-    static String outcomeOf(ApiException e) {
-        return e.status() == 401 || e.status() == 403 ? Audit.DENIED : Audit.FAILED;
-    }
 
-    static Map<String, String> withReason(Map<String, String> details, ApiException e) {
-        Map<String, String> copy = new LinkedHashMap<>(details);
-        copy.put("status", Integer.toString(e.status()));
-        copy.put("reason", e.getMessage());
-        return copy;
-    }
 
-    static int intQuery(Call call, String name, int fallback, int min, int max) {
-        Optional<String> text = call.query(name);
-        if (text.isEmpty()) {
-            return fallback;
-        }
-        try {
-            int value = Integer.parseInt(text.get());
-            if (value >= min && value <= max) {
-                return value;
-            }
-        } catch (NumberFormatException e) {
-            // answered below
-        }
-        throw ApiException.invalid(name, name + " must be an integer between " + min + " and " + max);
-    }
 }
