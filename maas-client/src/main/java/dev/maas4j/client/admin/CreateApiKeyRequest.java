@@ -25,7 +25,7 @@ import java.util.Optional;
  *
  * @param name         the key's name; required unless ephemeral
  * @param description  free text
- * @param expiresIn    lifetime such as {@code 30d}, {@code 12h}, {@code 90m}; the server's maximum when absent
+ * @param expiresIn    lifetime such as {@code 30d}, {@code 12h}, {@code 90m}, {@code 3600s}; the server's maximum when absent
  * @param ephemeral    a short-lived programmatic key (at most one hour)
  * @param subscription the subscription to bind; the caller's highest-priority one when absent
  * @param limits       the key's own limits
@@ -90,22 +90,32 @@ public record CreateApiKeyRequest(Optional<String> name, Optional<String> descri
             return this;
         }
 
-        /** Sets the lifetime as on the wire: {@code 30d}, {@code 12h}, {@code 90m}. */
+        /** Sets the lifetime as on the wire: {@code 30d}, {@code 12h}, {@code 90m}, {@code 3600s}. */
         public Builder expiresIn(String value) {
             this.expiresIn = Optional.of(Checks.expiresIn(value));
             return this;
         }
 
-        /** Sets the lifetime, written in whole days, hours or minutes (the largest unit that divides it). */
+        /** Sets the lifetime, written in the largest unit that divides it (days, hours, minutes, seconds, ms). */
         public Builder expiresIn(Duration value) {
             Objects.requireNonNull(value, "expiresIn");
-            long minutes = value.toMinutes();
-            if (minutes < 1 || !value.equals(Duration.ofMinutes(minutes))) {
-                throw new IllegalArgumentException("expiresIn must be a positive whole number of minutes, was " + value);
+            if (value.isNegative() || value.isZero()) {
+                throw new IllegalArgumentException("expiresIn must be positive, was " + value);
             }
-            String text = minutes % 1440 == 0 ? minutes / 1440 + "d"
-                    : minutes % 60 == 0 ? minutes / 60 + "h" : minutes + "m";
-            this.expiresIn = Optional.of(text);
+            long millis;
+            try {
+                millis = value.toMillis();
+            } catch (ArithmeticException e) {
+                throw new IllegalArgumentException("expiresIn is too long, was " + value);
+            }
+            if (!value.equals(Duration.ofMillis(millis))) {
+                throw new IllegalArgumentException("expiresIn must be a whole number of milliseconds, was " + value);
+            }
+            String text = millis % 86_400_000 == 0 ? millis / 86_400_000 + "d"
+                    : millis % 3_600_000 == 0 ? millis / 3_600_000 + "h"
+                    : millis % 60_000 == 0 ? millis / 60_000 + "m"
+                    : millis % 1_000 == 0 ? millis / 1_000 + "s" : millis + "ms";
+            this.expiresIn = Optional.of(Checks.expiresIn(text));
             return this;
         }
 

@@ -110,6 +110,17 @@ class MaasAdminClientTest {
 
         assertSent("POST", BASE + "/api-keys", "{\"ephemeral\": true, \"expiresIn\": \"1h\"}");
         assertThrows(IllegalArgumentException.class, () -> CreateApiKeyRequest.builder("x").expiresIn("30 days"));
+        assertEquals(Optional.of("3600s"), CreateApiKeyRequest.builder("x").expiresIn("3600s").build().expiresIn(),
+                "the server's grammar: seconds too");
+        assertEquals(Optional.of("90s"), CreateApiKeyRequest.builder("x").expiresIn(Duration.ofSeconds(90)).build()
+                .expiresIn());
+        assertEquals(Optional.of("2h"), CreateApiKeyRequest.builder("x").expiresIn(Duration.ofMinutes(120)).build()
+                .expiresIn());
+        assertThrows(IllegalArgumentException.class, () -> CreateApiKeyRequest.builder("x").expiresIn("0d"));
+        assertThrows(IllegalArgumentException.class, () -> CreateApiKeyRequest.builder("x").expiresIn("1234567890s"),
+                "at most nine digits, as the server reads them");
+        assertThrows(IllegalArgumentException.class, () -> CreateApiKeyRequest.builder("x")
+                .expiresIn(Duration.ofDays(1_000_000_000L)), "beyond the server's nine digits of days");
     }
 
     @Test
