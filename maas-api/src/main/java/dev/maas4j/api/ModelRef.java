@@ -40,8 +40,9 @@ public record ModelRef(String name, String namespace, String displayName, List<U
     public static final String UPSTREAM_MODEL = "resolvedModelAlias";
 
     /**
-     * Metadata key: the longest a response of this model may run once it started, in the CRD's
-     * duration syntax ({@code 90s}, {@code 30m}, {@code 2h}); the proxy's default otherwise.
+     * Metadata key: the longest a response of this model may run once it started, in
+     * {@link DurationText}'s syntax ({@code 90s}, {@code 30m}, {@code 2h}, {@code 1d}; {@code 0s}
+     * for no limit); the proxy's default otherwise.
      */
     public static final String MAX_RESPONSE_DURATION = "maxResponseDuration";
 

@@ -35,8 +35,7 @@ public record RateLimit(long limit, Duration window) {
     /**
      * Parses a window in the CRD syntax ({@code 30s}, {@code 1m}, {@code 24h}): Open Data Hub's
      * grammar for {@code tokenRateLimits[].window}, narrower than maas4j's own duration syntax
-     * ({@link DurationText}: no {@code ms} or {@code d}, no zero, at most 4 digits). Also the syntax
-     * of a model's {@link ModelRef#MAX_RESPONSE_DURATION}, which a CRD annotation carries.
+     * ({@link DurationText}: no {@code ms} or {@code d}, no zero, at most 4 digits).
      *
      * @throws IllegalArgumentException naming the expected syntax
      */

@@ -73,7 +73,7 @@ class CatalogDocumentsTest {
                     + "models[3].price.promptPerMillion must be a decimal string >= 0",
             "{\"name\":\"m\",\"colour\":\"blue\"}|models[3].colour: unknown field",
             "{\"name\":\"m\",\"endpoints\":[\"vllm:8000\"]}|models[3].endpoints[0] must be an absolute http or https URL",
-            "{\"name\":\"m\",\"maxResponseDuration\":\"1d\"}|models[3].maxResponseDuration must look like 90s, 30m or 2h",
+            "{\"name\":\"m\",\"maxResponseDuration\":\"1 day\"}|models[3].maxResponseDuration: \"1 day\" is not a duration (e.g. 30s, 5m)",
             "{\"name\":\"m\",\"maxResponseBytes\":-1}|models[3].maxResponseBytes must be an integer >= 0",
             "{\"name\":\"a/b\"}|models[3].name must be 1 to 63 letters, digits, '.', '_', ':' or '-', starting and "
                     + "ending with a letter or digit",

@@ -3,6 +3,7 @@ package dev.maas4j.management.internal;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.maas4j.api.AuthPolicy;
 import dev.maas4j.api.Budget;
+import dev.maas4j.api.DurationText;
 import dev.maas4j.api.ModelPrice;
 import dev.maas4j.api.ModelRef;
 import dev.maas4j.api.ModelReference;
@@ -16,6 +17,7 @@ import dev.maas4j.api.TokenMetadata;
 import java.math.BigDecimal;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -120,12 +122,15 @@ public final class CatalogInputs {
             metadata.put(ModelRef.UPSTREAM_MODEL, Text.bounded(in.upstreamModel(), 256, "upstreamModel"));
         }
         if (in.maxResponseDuration() != null) {
-            // the CRD annotation's syntax, which the proxy reads from the metadata
-            if (!RateLimit.WINDOW_PATTERN.matcher(in.maxResponseDuration()).matches()) {
-                throw ApiException.invalid("maxResponseDuration",
-                        "maxResponseDuration must look like 90s, 30m or 2h");
+            // maas4j's own setting, so maas4j's duration syntax (as upstream.maxResponseDuration), kept
+            // in the form the proxy reads back
+            Duration duration;
+            try {
+                duration = DurationText.parse(in.maxResponseDuration(), "maxResponseDuration");
+            } catch (IllegalArgumentException e) {
+                throw ApiException.invalid("maxResponseDuration", e.getMessage());
             }
-            metadata.put(ModelRef.MAX_RESPONSE_DURATION, in.maxResponseDuration());
+            metadata.put(ModelRef.MAX_RESPONSE_DURATION, DurationText.format(duration));
         }
         if (in.maxResponseBytes() != null) {
             if (in.maxResponseBytes() < 0) {

@@ -81,8 +81,8 @@ final class CatalogJson {
 
     /**
      * A model as written by administrators; {@code upstreamCredential} is write-only. The proxy's
-     * settings for the model ({@code upstreamModel}, {@code maxResponseDuration} in the CRD
-     * syntax, {@code maxResponseBytes}) are kept in its metadata under {@link dev.maas4j.api.ModelRef}'s keys.
+     * settings for the model ({@code upstreamModel}, {@code maxResponseDuration} as a duration
+     * such as 2h, {@code maxResponseBytes}) are kept in its metadata under {@link dev.maas4j.api.ModelRef}'s keys.
      */
     @JsonIgnoreProperties({"id", "object", "created", "owned_by", "ready", "url", "kind", "modelDetails",
             "subscriptions", "hasUpstreamCredential"})

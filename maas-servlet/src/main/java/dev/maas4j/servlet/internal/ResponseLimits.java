@@ -2,7 +2,6 @@ package dev.maas4j.servlet.internal;
 
 import dev.maas4j.api.DurationText;
 import dev.maas4j.api.ModelRef;
-import dev.maas4j.api.RateLimit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,10 +27,9 @@ public record ResponseLimits(Duration maxDuration, long maxBytes) {
         String durationText = model.metadata().get(ModelRef.MAX_RESPONSE_DURATION);
         if (durationText != null) {
             try {
-                duration = RateLimit.parseWindow(durationText.strip());
+                duration = DurationText.parse(durationText, ModelRef.MAX_RESPONSE_DURATION);
             } catch (IllegalArgumentException e) {
-                log.warn("model {}: metadata {} is not a duration such as 30m: '{}', using {}", model.name(),
-                        ModelRef.MAX_RESPONSE_DURATION, durationText, DurationText.format(duration));
+                log.warn("model {}: {}; using {}", model.name(), e.getMessage(), DurationText.format(duration));
             }
         }
         long bytes = defaults.maxBytes;

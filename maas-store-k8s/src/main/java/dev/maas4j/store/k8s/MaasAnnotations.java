@@ -63,8 +63,9 @@ public final class MaasAnnotations {
     public static final String ENABLED = PREFIX + "enabled";
 
     /**
-     * (MaaSModelRef) The longest a response of the model may run once started, in the CRD's
-     * duration syntax ({@code 90s}, {@code 30m}, {@code 2h}); the gateway's default otherwise.
+     * (MaaSModelRef) The longest a response of the model may run once started, in maas4j's
+     * duration syntax ({@code 90s}, {@code 30m}, {@code 2h}, {@code 1d}; {@code 0s} for none,
+     * {@link dev.maas4j.api.DurationText}); the gateway's default otherwise.
      */
     public static final String MAX_RESPONSE_DURATION = PREFIX + "max-response-duration";
     /** (MaaSModelRef) The largest response body of the model, in bytes; the gateway's default otherwise. */
