@@ -22,6 +22,7 @@ import java.util.function.Function;
  * {@code subscriptions:}), each document read by the management API's {@link CatalogDocuments},
  * so the file and the API share one vocabulary; names are unique per list, every model has an
  * endpoint (but the in-process demo), and policies and subscriptions name only known models.
+ * Immutable: the lists are unmodifiable.
  *
  * @param models        the models
  * @param policies      the auth policies

@@ -10,7 +10,8 @@ import java.net.URI;
 /**
  * The gateway's Jetty server and its one HTTP connector, as {@code server:} configures them: the
  * address, the accept queue, the idle timeout, the connections per client address, and answers
- * that do not name the server. Not started; not thread-safe until it is.
+ * that do not name the server. Configured and started on one thread; Jetty's server is thread-safe
+ * once started.
  *
  * @param server    the server, to give handlers and start
  * @param connector its connector

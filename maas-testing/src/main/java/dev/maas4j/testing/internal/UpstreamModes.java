@@ -123,12 +123,7 @@ public final class UpstreamModes {
                 }
             }
             write(out, OpenAiBodies.stopChunk(body.model), "\n");
-            if (includeUsage) {
-                write(out, OpenAiBodies.usageChunk(body.model, prompt, completion), "\n");
-            }
-            write(out, "[DONE]", "\n");
-            out.close();
-            finishedStreams.incrementAndGet();
+            finish(out, body.model, includeUsage, prompt, completion);
         } catch (IOException e) {
             disconnected();
             throw e;
@@ -152,16 +147,22 @@ public final class UpstreamModes {
             chunksWritten.addAndGet(2);
             write(out, OpenAiBodies.chunk(body.model, "{}", "stop").replace("\"finish_reason\":\"stop\"",
                     "\"finish_reason\":\"stop\",\"stop_reason\":7"), "\n");
-            if (body.includeUsage) {
-                write(out, OpenAiBodies.usageChunk(body.model, prompt, completion), "\n");
-            }
-            write(out, "[DONE]", "\n");
-            out.close();
-            finishedStreams.incrementAndGet();
+            finish(out, body.model, body.includeUsage, prompt, completion);
         } catch (IOException e) {
             disconnected();
             throw e;
         }
+    }
+
+    /** After the stop chunk: the usage chunk if asked for, {@code [DONE]}, and the end of the stream. */
+    private void finish(OutputStream out, String model, boolean includeUsage, long prompt, long completion)
+            throws IOException {
+        if (includeUsage) {
+            write(out, OpenAiBodies.usageChunk(model, prompt, completion), "\n");
+        }
+        write(out, "[DONE]", "\n");
+        out.close();
+        finishedStreams.incrementAndGet();
     }
 
     private void endless(HttpExchange exchange, Body body) throws IOException {
