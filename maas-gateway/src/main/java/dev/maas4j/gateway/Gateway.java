@@ -1,7 +1,6 @@
 package dev.maas4j.gateway;
 
 import dev.maas4j.api.AuthPolicy;
-import dev.maas4j.api.Grant;
 import dev.maas4j.api.ModelPrice;
 import dev.maas4j.api.ModelRef;
 import dev.maas4j.api.RateLimit;
@@ -10,7 +9,6 @@ import dev.maas4j.api.Subject;
 import dev.maas4j.api.SubjectSet;
 import dev.maas4j.api.Subscription;
 import dev.maas4j.api.SubscriptionModel;
-import dev.maas4j.core.AuthFailureThrottle;
 import dev.maas4j.core.Budgets;
 import dev.maas4j.core.CreatedKey;
 import dev.maas4j.api.CatalogStore;
@@ -18,42 +16,19 @@ import dev.maas4j.api.UsageLedger;
 import dev.maas4j.core.KeyRequest;
 import dev.maas4j.core.MaasEngine;
 import dev.maas4j.core.StoreBundle;
-import dev.maas4j.core.usage.MediaEstimates;
-import dev.maas4j.management.BearerTokenResolver;
-import dev.maas4j.management.Caller;
-import dev.maas4j.management.ManagementServlet;
 import dev.maas4j.servlet.MaasFilter;
-import dev.maas4j.management.Role;
 import dev.maas4j.servlet.MaasProxyServlet;
-import jakarta.servlet.DispatcherType;
-import jakarta.servlet.http.HttpServlet;
-import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletResponse;
-import org.eclipse.jetty.ee10.servlet.FilterHolder;
-import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
-import org.eclipse.jetty.ee10.servlet.ServletHolder;
-import org.eclipse.jetty.server.handler.ContextHandler;
-import org.eclipse.jetty.server.HttpConfiguration;
-import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
-import org.eclipse.jetty.server.handler.ContextHandlerCollection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.SecureRandom;
-import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -74,6 +49,10 @@ import java.util.concurrent.CountDownLatch;
  * (management), {@code /healthz}. {@link #close()} stops accepting requests, lets Jetty finish
  * the ones in flight for up to 10 seconds, and flushes usage; the JVM's shutdown hook (SIGTERM,
  * Ctrl-C) calls it. Thread-safe.
+ *
+ * <p>This class is the gateway's lifecycle: it opens the stores, builds the engine and publishes
+ * the catalog, then starts Jetty ({@code JettyServer}) with the routes ({@code GatewayRoutes}), and
+ * closes them in the reverse order.
  */
 public final class Gateway implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Gateway.class);
@@ -205,91 +184,19 @@ public final class Gateway implements AutoCloseable {
     private static Gateway startServer(GatewayConfig config, OpenedStores store, MaasEngine engine,
                                        PrintStream console, boolean demo,
                                        Optional<KubernetesCatalog> kubernetes) throws Exception {
-        Server server = new Server();
-        server.setStopTimeout(10_000);
-        // no Server: Jetty(12.x) nor X-Powered-By on any answer (nor "Powered by Jetty" on Jetty's own
-        // error pages): a server's name and version tell a scanner which advisories to try
-        HttpConfiguration http = new HttpConfiguration();
-        http.setSendServerVersion(false);
-        http.setSendXPoweredBy(false);
-        ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
-        connector.setHost(config.server().host());
-        connector.setPort(config.server().port());
-        // the JDK's default backlog is 50: a burst of new client connections overflows it, and a
-        // dropped connection attempt costs its client a one-second retransmission
-        connector.setAcceptQueueSize(config.server().acceptQueueSize());
-        // what a connection that sends nothing (a declared body that never comes, say) can hold
-        connector.setIdleTimeout(config.server().idleTimeout().toMillis());
-        if (config.server().maxConnectionsPerAddress() > 0) {
-            connector.addBean(new ConnectionsPerAddress(config.server().maxConnectionsPerAddress()));
-        }
-        server.addConnector(connector);
-
-        MaasProxyServlet.Builder proxy = MaasProxyServlet.builder()
-                .connectTimeout(config.upstream().connectTimeout())
-                .responseTimeout(config.upstream().responseTimeout())
-                .idleTimeout(config.upstream().idleTimeout())
-                .identityHeaders(config.upstream().identityHeaders())
-                .maxResponseDuration(config.upstream().maxResponseDuration())
-                .maxResponseBytes(config.upstream().maxResponseBytes());
-        if (config.upstream().http2()) {
-            proxy.httpVersion(HttpClient.Version.HTTP_2);
-        }
-        ServletContextHandler models = new ServletContextHandler("/");
-        ServletHolder dispatch = new ServletHolder("models", new ModelDispatchServlet(proxy.build(),
-                new DemoModelServlet(config.demo().tokenDelay())));
-        dispatch.setAsyncSupported(true);
-        models.addServlet(dispatch, "/*");
-        // one allowance of failed authentications per client address across both APIs
-        AuthFailureThrottle authFailures = AuthFailureThrottle.builder()
-                .maxFailures(config.server().maxAuthFailures())
-                .window(config.server().authFailureWindow())
-                .timeSource(engine.timeSource()).meterRegistry(engine.meterRegistry()).build();
-        GatewayConfig.MediaTokens media = config.engine().mediaTokens();
-        FilterHolder filter = new FilterHolder(MaasFilter.builder(engine)
-                .maxBodyBytes(config.server().maxBodyBytes())
-                .bodyTimeout(config.server().bodyTimeout())
-                .minBodyBytesPerSecond(config.server().minBodyBytesPerSecond())
-                .maxConcurrentBodiesPerAddress(config.server().maxConcurrentBodiesPerAddress())
-                .mediaEstimates(new MediaEstimates(media.image(), media.audio(), media.file()))
-                .authFailureThrottle(authFailures)
-                .includeUsageInStreams(config.server().includeUsageInStreams())
-                .build());
-        filter.setAsyncSupported(true);
-        models.addFilter(filter, "/*", EnumSet.of(DispatcherType.REQUEST));
-
-        ServletContextHandler health = new ServletContextHandler("/healthz");
-        health.addServlet(new ServletHolder(new HealthServlet()), "/*");
-
+        JettyServer jetty = JettyServer.create(config.server());
         String adminToken = config.admin().token().map(Secret::reveal).orElseGet(Gateway::generateToken);
-        List<ContextHandler> contexts = new ArrayList<>(List.of(health, models));
-        // the management API authenticates the bootstrap admin by a bearer token kept only as a hash;
-        // API keys are refused there
-        BearerTokenResolver tokens = BearerTokenResolver.builder()
-                .addToken(adminToken, Caller.of(config.admin().user(), Set.of(), Role.ADMIN))
-                .build();
-        ServletContextHandler management = new ServletContextHandler("/maas-api");
-        ManagementServlet.Builder api = ManagementServlet.builder(engine)
-                .identityResolver(tokens)
-                .authFailureThrottle(authFailures)
-                .auditLog(store.bundle().audit());
-        // the management API creates the keys: the longest life of one is its setting too
-        config.engine().maxKeyLifetime().ifPresent(api::maxKeyLifetime);
-        management.addServlet(new ServletHolder("management", api.build()), "/v1/*");
-        contexts.add(0, management);
-        server.setHandler(new ContextHandlerCollection(contexts.toArray(ContextHandler[]::new)));
-        server.start();
+        jetty.server().setHandler(GatewayRoutes.handlers(config, engine, store.bundle().audit(), adminToken));
+        jetty.server().start();
 
-        String host = config.server().host().equals("0.0.0.0") ? "127.0.0.1" : config.server().host();
-        URI base = URI.create("http://" + (host.contains(":") ? "[" + host + "]" : host) + ":"
-                + connector.getLocalPort());
+        URI base = jetty.baseUri(config.server().host());
         Optional<String> demoKey = Optional.empty();
         if (demo && config.demo().printKey()) {
             CreatedKey created = engine.createKey(KeyRequest.builder(Subject.user("demo"), "demo key")
                     .description("created at start for the demo model").build());
             demoKey = Optional.of(created.secret().reveal());
         }
-        Gateway gateway = new Gateway(server, engine, store, base, demoKey, adminToken, kubernetes);
+        Gateway gateway = new Gateway(jetty.server(), engine, store, base, demoKey, adminToken, kubernetes);
         gateway.announce(console, config.admin().token().isEmpty());
         return gateway;
     }
@@ -384,47 +291,5 @@ public final class Gateway implements AutoCloseable {
         byte[] random = new byte[24];
         new SecureRandom().nextBytes(random);
         return "maas-admin-" + java.util.HexFormat.of().formatHex(random);
-    }
-
-    // ------------------------------------------------------------------ servlets
-
-    /** Sends the demo model's requests to the in-process demo, all others to the proxy. */
-    static final class ModelDispatchServlet extends HttpServlet {
-        private static final long serialVersionUID = 1L;
-        private final transient MaasProxyServlet proxy;
-        private final transient DemoModelServlet demo;
-
-        ModelDispatchServlet(MaasProxyServlet proxy, DemoModelServlet demo) {
-            this.proxy = proxy;
-            this.demo = demo;
-        }
-
-        @Override
-        protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException,
-                jakarta.servlet.ServletException {
-            Object grant = request.getAttribute(MaasFilter.GRANT_ATTRIBUTE);
-            if (grant instanceof Grant g && g.model().name().equals(DemoModelServlet.NAME)
-                    && g.model().endpoints().isEmpty()) {
-                demo.service(request, response);
-            } else {
-                proxy.service(request, response);
-            }
-        }
-
-        @Override
-        public void destroy() {
-            proxy.destroy();
-        }
-    }
-
-    /** {@code GET /healthz}: 200 while the server runs. */
-    static final class HealthServlet extends HttpServlet {
-        private static final long serialVersionUID = 1L;
-
-        @Override
-        protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
-            response.setContentType("text/plain");
-            response.getOutputStream().write("ok\n".getBytes(StandardCharsets.UTF_8));
-        }
     }
 }

@@ -1,10 +1,8 @@
 package dev.maas4j.testing;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.maas4j.testing.internal.UpstreamModes;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -18,10 +16,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -78,6 +74,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>Needs only the JDK and jackson-core: maas-client's tests use it without the server side.
  * Thread-safe.
+ *
+ * <p>This class is the server, its routes and its record of what it saw; the built-in modes and
+ * their stream counts are {@code internal.UpstreamModes}.
  */
 public final class FakeOpenAiUpstream implements AutoCloseable {
     /** The text of a {@code json} completion. */
@@ -91,9 +90,7 @@ public final class FakeOpenAiUpstream implements AutoCloseable {
     /** The completion tokens reported without {@code X-Test-Usage}. */
     public static final long COMPLETION_TOKENS = 7;
 
-    private static final JsonFactory JSON = new JsonFactory();
-
-    /**
+        /**
      * A request as the server received it.
      *
      * @param method  the HTTP method
@@ -142,10 +139,7 @@ public final class FakeOpenAiUpstream implements AutoCloseable {
     private final List<Request> requests = new CopyOnWriteArrayList<>();
     private final List<String> outsideBase = new CopyOnWriteArrayList<>();
     private final Gates gates = new Gates();
-    private final AtomicInteger chunksWritten = new AtomicInteger();
-    private final AtomicInteger finishedStreams = new AtomicInteger();
-    private final AtomicInteger disconnects = new AtomicInteger();
-    private final CountDownLatch firstDisconnect = new CountDownLatch(1);
+    private final UpstreamModes modes = new UpstreamModes(gates);
 
     private FakeOpenAiUpstream(int port) throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
@@ -252,22 +246,22 @@ public final class FakeOpenAiUpstream implements AutoCloseable {
 
     /** Content chunks written so far, over all streams. */
     public int chunksWritten() {
-        return chunksWritten.get();
+        return modes.chunksWritten();
     }
 
     /** Streams written to their end. */
     public int finishedStreams() {
-        return finishedStreams.get();
+        return modes.finishedStreams();
     }
 
     /** Streams the client went away from before their end. */
     public int disconnects() {
-        return disconnects.get();
+        return modes.disconnects();
     }
 
     /** Waits until a client has gone away from a stream (at most {@code timeout}); whether one did. */
     public boolean awaitDisconnect(Duration timeout) throws InterruptedException {
-        return firstDisconnect.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        return modes.awaitDisconnect(timeout);
     }
 
     /** Opens every gate and stops the server. */
@@ -294,7 +288,7 @@ public final class FakeOpenAiUpstream implements AutoCloseable {
             String route = request.method() + " " + request.path();
             Handler handler = routes.get(route);
             if (handler == null) {
-                answer(request, exchange);
+                modes.answer(request, exchange);
                 return;
             }
             int attempt = attempts.computeIfAbsent(route, r -> new AtomicInteger()).incrementAndGet();
@@ -306,142 +300,6 @@ public final class FakeOpenAiUpstream implements AutoCloseable {
                 throw new IOException(e);
             }
         }
-    }
-
-    private void answer(Request request, HttpExchange exchange) throws IOException {
-        exchange.getResponseHeaders().set("Server", "uvicorn");
-        exchange.getResponseHeaders().set("X-Powered-By", "Express");
-        if (request.method().equals("GET")) {
-            respond(exchange, 200, "{\"object\":\"list\",\"data\":[]}");
-            return;
-        }
-        Body body = Body.of(request);
-        String mode = headerOr(request, "X-Test-Mode", body.stream ? "stream" : "json");
-        String[] usage = headerOr(request, "X-Test-Usage", DEFAULT_USAGE).split(",");
-        long prompt = Long.parseLong(usage[0].strip());
-        long completion = Long.parseLong(usage[1].strip());
-        switch (mode) {
-            case "error-500" -> respond(exchange, 500, OpenAiBodies.error("boom", "server_error"));
-            case "error-400" -> respond(exchange, 400, OpenAiBodies.error("bad", "invalid_request_error"));
-            case "hang-headers" -> {
-                gates.await(headerOr(request, "X-Test-Gate", "hang"));
-                respond(exchange, 200, OpenAiBodies.completion(body.model, prompt, completion));
-            }
-            case "stream" -> vllmStream(exchange, body, prompt, completion);
-            case "sse", "fail-mid-stream" -> numberedStream(exchange, request, body, body.includeUsage, prompt,
-                    completion, mode.equals("fail-mid-stream"));
-            case "sse-no-usage" -> numberedStream(exchange, request, body, false, prompt, completion, false);
-            case "endless" -> endless(exchange, body);
-            default -> respond(exchange, 200, OpenAiBodies.completion(body.model, prompt, completion));
-        }
-    }
-
-    private static OutputStream startStream(HttpExchange exchange) throws IOException {
-        exchange.getResponseHeaders().set("Content-Type", "text/event-stream");
-        exchange.getResponseHeaders().set("x-ratelimit-limit-requests", "999999");
-        exchange.sendResponseHeaders(200, 0);
-        return exchange.getResponseBody();
-    }
-
-    private void numberedStream(HttpExchange exchange, Request request, Body body, boolean includeUsage, long prompt,
-                                long completion, boolean failMidStream) throws IOException {
-        int chunks = Integer.parseInt(headerOr(request, "X-Test-Chunks", "3"));
-        long delayMillis = Long.parseLong(headerOr(request, "X-Test-Chunk-Delay-Ms", "0"));
-        int padding = Integer.parseInt(headerOr(request, "X-Test-Chunk-Padding", "0"));
-        String gate = request.header("X-Test-Gate");
-        String chunkGates = request.header("X-Test-Chunk-Gates");
-        OutputStream out = startStream(exchange);
-        try {
-            for (int i = 0; i < chunks; i++) {
-                if (i > 0 && chunkGates != null) {
-                    gates.await(chunkGates + "-" + i);
-                }
-                write(out, OpenAiBodies.contentChunk(body.model, i, padding), "\n");
-                chunksWritten.incrementAndGet();
-                if (i == 0 && gate != null) {
-                    gates.await(gate);
-                }
-                if (failMidStream && i == 1) {
-                    // the JDK's server then drops the connection without the chunked terminator
-                    throw new IllegalStateException("upstream failing mid-stream on purpose");
-                }
-                if (delayMillis > 0) {
-                    // a model's pace: the real time between chunks is what the test is about
-                    Thread.sleep(delayMillis);
-                }
-            }
-            write(out, OpenAiBodies.stopChunk(body.model), "\n");
-            if (includeUsage) {
-                write(out, OpenAiBodies.usageChunk(body.model, prompt, completion), "\n");
-            }
-            write(out, "[DONE]", "\n");
-            out.close();
-            finishedStreams.incrementAndGet();
-        } catch (IOException e) {
-            disconnected();
-            throw e;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException(e);
-        }
-    }
-
-    private void vllmStream(HttpExchange exchange, Body body, long prompt, long completion) throws IOException {
-        OutputStream out = startStream(exchange);
-        try {
-            write(out, OpenAiBodies.chunk(body.model, "{\"role\":\"assistant\",\"content\":\"\",\"x_delta_field\":true}",
-                    null), "\n");
-            // a comment line, as servers send to keep idle connections open
-            out.write(": keep-alive\n\n".getBytes(StandardCharsets.UTF_8));
-            write(out, OpenAiBodies.chunk(body.model, "{\"reasoning_content\":\"Think\"}", null), "\r\n");
-            write(out, OpenAiBodies.chunk(body.model, "{\"reasoning_content\":\"ing.\"}", null), "\r\n");
-            write(out, OpenAiBodies.chunk(body.model, "{\"content\":\"Hello\"}", null), "\n");
-            write(out, OpenAiBodies.chunk(body.model, "{\"content\":\" there\"}", null), "\n");
-            chunksWritten.addAndGet(2);
-            write(out, OpenAiBodies.chunk(body.model, "{}", "stop").replace("\"finish_reason\":\"stop\"",
-                    "\"finish_reason\":\"stop\",\"stop_reason\":7"), "\n");
-            if (body.includeUsage) {
-                write(out, OpenAiBodies.usageChunk(body.model, prompt, completion), "\n");
-            }
-            write(out, "[DONE]", "\n");
-            out.close();
-            finishedStreams.incrementAndGet();
-        } catch (IOException e) {
-            disconnected();
-            throw e;
-        }
-    }
-
-    private void endless(HttpExchange exchange, Body body) throws IOException {
-        OutputStream out = startStream(exchange);
-        try {
-            write(out, OpenAiBodies.chunk(body.model, "{\"role\":\"assistant\",\"content\":\"\"}", null), "\n");
-            for (int i = 0; i < 3000; i++) {
-                write(out, OpenAiBodies.chunk(body.model, "{\"content\":\" word" + i + "\"}", null), "\n");
-                chunksWritten.incrementAndGet();
-                // a model's pace, until the client hangs up: only a write can tell that it did
-                Thread.sleep(20);
-            }
-        } catch (IOException e) {
-            disconnected();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private void disconnected() {
-        disconnects.incrementAndGet();
-        firstDisconnect.countDown();
-    }
-
-    private static void write(OutputStream out, String data, String lineEnd) throws IOException {
-        out.write(("data: " + data + lineEnd + lineEnd).getBytes(StandardCharsets.UTF_8));
-        out.flush();
-    }
-
-    private static String headerOr(Request request, String name, String fallback) {
-        String value = request.header(name);
-        return value == null ? fallback : value;
     }
 
     // ---------------------------------------------------------------------------------- helpers
@@ -478,47 +336,5 @@ public final class FakeOpenAiUpstream implements AutoCloseable {
                 out.write(body.getBytes(StandardCharsets.UTF_8));
             }
         };
-    }
-
-    /** What the built-in modes read from a request body: the model, and whether it streams with usage. */
-    private record Body(String model, boolean stream, boolean includeUsage) {
-        static Body of(Request request) {
-            String type = request.header("Content-Type");
-            if (request.body().isEmpty() || (type != null && type.startsWith("multipart/"))) {
-                return new Body("unknown", false, false);
-            }
-            String model = "unknown";
-            boolean stream = false;
-            boolean includeUsage = false;
-            try (JsonParser p = JSON.createParser(request.body())) {
-                if (p.nextToken() != JsonToken.START_OBJECT) {
-                    return new Body(model, false, false);
-                }
-                while (p.nextToken() == JsonToken.FIELD_NAME) {
-                    String field = p.currentName();
-                    JsonToken value = p.nextToken();
-                    switch (field) {
-                        case "model" -> model = value == JsonToken.VALUE_STRING ? p.getText() : model;
-                        case "stream" -> stream = value == JsonToken.VALUE_TRUE;
-                        case "stream_options" -> {
-                            if (value == JsonToken.START_OBJECT) {
-                                while (p.nextToken() == JsonToken.FIELD_NAME) {
-                                    String option = p.currentName();
-                                    JsonToken v = p.nextToken();
-                                    if (option.equals("include_usage")) {
-                                        includeUsage = v == JsonToken.VALUE_TRUE;
-                                    }
-                                    p.skipChildren();
-                                }
-                            }
-                        }
-                        default -> p.skipChildren();
-                    }
-                }
-            } catch (IOException e) {
-                // not JSON: answered as a request that names nothing
-            }
-            return new Body(model, stream, includeUsage);
-        }
     }
 }

@@ -47,6 +47,10 @@ import org.junit.jupiter.api.Test;
  *
  * <p>Costs are compared with {@link BigDecimal#compareTo}, so a store may keep them at any scale
  * that loses no digit (prices like 0.15 per million tokens need at least 8 decimal places).
+ *
+ * <p>Longer than 400 lines on purpose: a backend extends one contract per SPI, and these cases
+ * (idempotence, totals, ranges, series, totals by dimension, streaming) all exercise the one
+ * ledger with the same fixtures; split into several classes, every backend would extend them all.
  */
 public abstract class UsageLedgerContract {
 
