@@ -249,7 +249,8 @@ public final class MaasFilter implements Filter {
 
     /** Whether a body's {@code model} names the routed model: by its name, or as its upstream serves it. */
     private boolean namesTheSameModel(String routed, String named) {
-        return routed.equals(named) || engine.catalog().model(routed).map(m -> m.upstreamModel().equals(named)).orElse(false);
+        return routed.equals(named)
+                || engine.catalog().model(routed).map(m -> m.upstreamModel().equals(named)).orElse(false);
     }
 
     private static String pathWithinApplication(HttpServletRequest request) {

@@ -157,8 +157,9 @@ public final class UsageRecorder implements AutoCloseable {
 
     /**
      * Stops accepting events, then waits up to {@link Settings#closeTimeout()} for the writer to
-     * write everything recorded (on the {@linkplain Settings#ticker() ticker}). If the ledger does not take them in time, logs an error with
-     * their count and keeps them in {@link #unwritten()}. Idempotent; a second call returns at once.
+     * write everything recorded (on the {@linkplain Settings#ticker() ticker}). If the ledger does
+     * not take them in time, logs an error with their count and keeps them in {@link #unwritten()}.
+     * Idempotent; a second call returns at once.
      */
     @Override
     public void close() {
