@@ -1,12 +1,9 @@
 package dev.maas4j.servlet;
 
 import dev.maas4j.api.AdmissionRequest;
-import dev.maas4j.api.ApiKey;
-import dev.maas4j.api.Denial;
 import dev.maas4j.api.DenialReason;
 import dev.maas4j.api.EndpointKind;
 import dev.maas4j.api.Grant;
-import dev.maas4j.api.Identity;
 import dev.maas4j.api.RequestIds;
 import dev.maas4j.api.TokenUsage;
 import dev.maas4j.core.AuthFailureThrottle;
@@ -14,18 +11,16 @@ import dev.maas4j.core.Authentication;
 import dev.maas4j.core.Credentials;
 import dev.maas4j.core.Lease;
 import dev.maas4j.core.MaasEngine;
-import dev.maas4j.core.ModelAccess;
 import dev.maas4j.core.usage.MediaEstimates;
+import dev.maas4j.servlet.internal.BodyIntake;
 import dev.maas4j.servlet.internal.BodyReader;
-import dev.maas4j.servlet.internal.BufferedRequest;
-import dev.maas4j.servlet.internal.ErrorResponses;
-import dev.maas4j.servlet.internal.Headers;
 import dev.maas4j.servlet.internal.Exchange;
-import dev.maas4j.servlet.internal.ModelList;
-import dev.maas4j.servlet.internal.ObservedResponse;
-import dev.maas4j.servlet.internal.PathRules;
+import dev.maas4j.servlet.internal.GovernedChain;
+import dev.maas4j.servlet.internal.ModelListing;
 import dev.maas4j.servlet.internal.RateLimitHeaders;
+import dev.maas4j.servlet.internal.Refusals;
 import dev.maas4j.servlet.internal.RequestFacts;
+import dev.maas4j.servlet.internal.RequestGate;
 import dev.maas4j.servlet.internal.Route;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
@@ -38,7 +33,6 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -127,25 +121,26 @@ public final class MaasFilter implements Filter {
     public static final String REQUEST_ID_HEADER = "x-request-id";
 
     private final MaasEngine engine;
-    private final BodyReader bodies;
     private final MediaEstimates mediaEstimates;
-    private final AuthFailureThrottle authFailures;
-    private final long drainLimit;
     private final boolean includeUsageInStreams;
     private final boolean serveModelList;
-    private final long startedEpochSeconds = Instant.now().getEpochSecond();
+    private final Refusals refusals;
+    private final RequestGate gate;
+    private final BodyIntake bodies;
+    private final ModelListing models;
 
     private MaasFilter(Builder b) {
         this.engine = b.engine;
-        this.bodies = new BodyReader(b.maxBodyBytes, b.bodyTimeout, b.minBodyBytesPerSecond,
-                b.maxConcurrentBodiesPerAddress, b.engine.timeSource());
         this.mediaEstimates = b.mediaEstimates;
-        this.authFailures = b.authFailures != null ? b.authFailures : AuthFailureThrottle.builder()
-                .timeSource(b.engine.timeSource()).meterRegistry(b.engine.meterRegistry()).build();
-        // a refused body up to twice the limit is read to its end so that its client sees the 413
-        this.drainLimit = 2 * b.maxBodyBytes;
         this.includeUsageInStreams = b.includeUsageInStreams;
         this.serveModelList = b.serveModelList;
+        AuthFailureThrottle authFailures = b.authFailures != null ? b.authFailures : AuthFailureThrottle.builder()
+                .timeSource(b.engine.timeSource()).meterRegistry(b.engine.meterRegistry()).build();
+        this.refusals = new Refusals(b.engine);
+        this.gate = new RequestGate(b.engine, authFailures, refusals);
+        this.bodies = new BodyIntake(new BodyReader(b.maxBodyBytes, b.bodyTimeout, b.minBodyBytesPerSecond,
+                b.maxConcurrentBodiesPerAddress, b.engine.timeSource()), b.maxBodyBytes, b.engine, refusals);
+        this.models = new ModelListing(b.engine, gate, refusals, Instant.now().getEpochSecond());
     }
 
     /** A builder for a filter governed by {@code engine}. */
@@ -165,49 +160,31 @@ public final class MaasFilter implements Filter {
             chain.doFilter(req, res);
             return;
         }
-        // the raw path is appended to a model's base URL: anything an upstream would normalize is refused
-        String pathProblem = PathRules.problem(request.getRequestURI());
-        if (pathProblem != null) {
-            closeIfBodyUnread(request, response);
-            refuse(response, DenialReason.INVALID_PATH, "The request path is not in normal form: " + pathProblem);
-            return;
-        }
-        String forbidden = Headers.forbiddenClientHeader(headerNames(request));
-        if (forbidden != null) {
-            closeIfBodyUnread(request, response);
-            refuse(response, DenialReason.FORBIDDEN_HEADER, "The header '" + forbidden
-                    + "' is set by the gateway and may not be sent by clients");
+        if (gate.refusesPathOrHeaders(request, response)) {
             return;
         }
         Route route = Route.parse(pathWithinApplication(request));
-        if (serveModelList && "GET".equals(request.getMethod())
-                && (route.v1Suffix().equals("/models") || route.v1Suffix().startsWith("/models/"))) {
-            serveModels(request, response, route);
+        if (serveModelList && ModelListing.asks(request, route)) {
+            models.serve(request, response, route);
             return;
         }
         String requestId = RequestIds.next();
         response.setHeader(REQUEST_ID_HEADER, requestId);
         Optional<String> key = Credentials.presentedKey(request::getHeader);
         if (key.isEmpty()) {
-            // refuse before reading a body from an anonymous client
-            closeIfBodyUnread(request, response);
-            deny(response, engine.admit(AdmissionRequest.builder(null, route.model().orElse("unknown"))
-                    .requestId(requestId).build()));
+            gate.refuseAnonymous(request, response, route, requestId);
             return;
         }
-        Authentication authentication = authenticate(request, response, key.get());
+        Authentication authentication = gate.authenticate(request, response, key.get());
         if (authentication == null) {
             return;
         }
         EndpointKind endpoint = EndpointKind.fromPath(route.v1Suffix());
         String contentType = request.getContentType();
-        if (endpoint != EndpointKind.OTHER && !RequestFacts.acceptableForTokens(contentType)) {
-            closeIfBodyUnread(request, response);
-            refuse(response, DenialReason.UNSUPPORTED_MEDIA_TYPE, "The request body must be JSON in UTF-8 "
-                    + "(Content-Type: application/json), not '" + contentType + "'");
+        if (gate.refusesMediaType(request, response, endpoint, contentType)) {
             return;
         }
-        byte[] body = readBody(request, response);
+        byte[] body = bodies.read(request, response);
         if (body == null) {
             return;
         }
@@ -215,19 +192,20 @@ public final class MaasFilter implements Filter {
         try {
             facts = RequestFacts.of(body, contentType, endpoint, mediaEstimates);
         } catch (IllegalArgumentException e) {
-            refuse(response, DenialReason.MALFORMED_REQUEST, "We could not parse the body of your request: "
+            refusals.refuse(response, DenialReason.MALFORMED_REQUEST, "We could not parse the body of your request: "
                     + e.getMessage());
             return;
         }
         if (route.model().isPresent() && facts.model().isPresent()
                 && !namesTheSameModel(route.model().get(), facts.model().get())) {
-            refuse(response, DenialReason.MODEL_MISMATCH, "The route names the model '" + route.model().get()
-                    + "' but the body names '" + facts.model().get() + "': name one model, or the same in both");
+            refusals.refuse(response, DenialReason.MODEL_MISMATCH, "The route names the model '"
+                    + route.model().get() + "' but the body names '" + facts.model().get()
+                    + "': name one model, or the same in both");
             return;
         }
         Optional<String> model = route.model().or(facts::model);
         if (model.isEmpty()) {
-            refuse(response, DenialReason.MODEL_REQUIRED, "you must provide a model parameter");
+            refusals.refuse(response, DenialReason.MODEL_REQUIRED, "you must provide a model parameter");
             return;
         }
         AdmissionRequest.Builder admission = AdmissionRequest.builder(null, model.get())
@@ -244,7 +222,7 @@ public final class MaasFilter implements Filter {
         }
         Lease lease = engine.admit(admission.build(), authentication);
         if (!lease.allowed()) {
-            deny(response, lease);
+            refusals.deny(response, lease);
             return;
         }
         RateLimitHeaders.apply(response, lease.admission().rateLimits());
@@ -256,8 +234,8 @@ public final class MaasFilter implements Filter {
         } catch (IllegalArgumentException e) {
             // a body that must change but cannot (JSON in UTF-16, say): refused, and nothing is charged
             lease.complete(TokenUsage.NONE, 400);
-            refuse(response, DenialReason.MALFORMED_REQUEST, "We could not prepare the body of your request: "
-                    + e.getMessage());
+            refusals.refuse(response, DenialReason.MALFORMED_REQUEST, "We could not prepare the body of your "
+                    + "request: " + e.getMessage());
             return;
         }
         Exchange exchange = new Exchange(lease, endpoint, facts.promptTokensEstimate(), response, route);
@@ -266,177 +244,13 @@ public final class MaasFilter implements Filter {
         request.setAttribute(LEASE_ATTRIBUTE, lease);
         request.setAttribute(GRANT_ATTRIBUTE, grant);
         request.setAttribute(REQUEST_ID_ATTRIBUTE, requestId);
-        BufferedRequest wrappedRequest = new BufferedRequest(request, body, key.get());
-        ObservedResponse wrappedResponse = new ObservedResponse(response, exchange);
-        boolean async = false;
-        try {
-            chain.doFilter(wrappedRequest, wrappedResponse);
-            async = request.isAsyncStarted();
-            if (!async) {
-                flushQuietly(wrappedResponse);
-            }
-        } catch (Exchange.ResponseCut e) {
-            // the key was revoked mid-response: the stream got its error event and ends here, cleanly
-            async = request.isAsyncStarted();
-        } catch (IOException | ServletException | RuntimeException e) {
-            async = request.isAsyncStarted();
-            if (exchange.isCut() && e.getCause() instanceof Exchange.ResponseCut) {
-                return;
-            }
-            if (!response.isCommitted()) {
-                exchange.failedBeforeCommit();
-            }
-            throw e;
-        } finally {
-            if (async) {
-                request.getAsyncContext().addListener(exchange);
-            } else {
-                exchange.settle();
-            }
-        }
-    }
-
-    /**
-     * The key's authentication, checked from the headers alone (a bad key never gets a byte of its
-     * body read), or {@code null} once the client was refused: 401, or 429 for an address that
-     * failed too often (then the key is not even looked at, so guessing from it makes no progress).
-     */
-    private Authentication authenticate(HttpServletRequest request, HttpServletResponse response, String key)
-            throws IOException {
-        String address = request.getRemoteAddr();
-        long retryAfter = address == null ? 0 : authFailures.retryAfterSeconds(address);
-        if (retryAfter > 0) {
-            authFailures.countRefusal(AuthFailureThrottle.Api.MODEL, AuthFailureThrottle.THROTTLED);
-            closeIfBodyUnread(request, response);
-            ErrorResponses.denial(response, AuthFailureThrottle.denial(retryAfter));
-            return null;
-        }
-        Authentication authentication = engine.authenticate(key);
-        if (!authentication.succeeded()) {
-            Denial denial = authentication.denial().orElseThrow();
-            if (denial.httpStatus() == 401 && address != null) {
-                authFailures.recordFailure(address);
-            }
-            closeIfBodyUnread(request, response);
-            ErrorResponses.denial(response, denial);
-            return null;
-        }
-        return authentication;
-    }
-
-    /**
-     * The whole body, read within the bounds, or {@code null} once the client was answered (413,
-     * 408, 429) or is gone.
-     */
-    private byte[] readBody(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        BodyReader.Result result = bodies.read(request);
-        if (result instanceof BodyReader.Body body) {
-            return body.bytes();
-        }
-        try {
-            if (result instanceof BodyReader.TooLarge tooLarge) {
-                // the client may still be sending: let it finish before answering, so that it reads
-                // the 413 rather than a reset, and no client stops reading at an early answer
-                bodies.drain(request, drainLimit);
-                response.setHeader("Connection", "close");
-                refuse(response, DenialReason.REQUEST_TOO_LARGE, "The request body is larger than the limit of "
-                        + tooLarge.limit() + " bytes");
-            } else if (result instanceof BodyReader.TooSlow slow) {
-                response.setHeader("Connection", "close");
-                refuse(response, DenialReason.REQUEST_TIMEOUT, "Request timeout: " + slow.why());
-            } else if (result instanceof BodyReader.Busy busy) {
-                response.setHeader("Connection", "close");
-                ErrorResponses.denial(response, engine.refuse(DenialReason.TOO_MANY_UPLOADS, "Too many requests from "
-                        + "your address are sending their body at once (the limit is " + busy.limit() + ")",
-                        Duration.ofSeconds(1)));
-            } else if (result instanceof BodyReader.Failed) {
-                // the client went away, or the container's idle timeout ended the read
-                response.setHeader("Connection", "close");
-                refuse(response, DenialReason.REQUEST_TIMEOUT, "Request timeout: the request body stopped arriving");
-            }
-        } catch (IOException | RuntimeException e) {
-            // the connection is gone: there is nobody to answer
-        }
-        return null;
+        GovernedChain.run(chain, request, response, exchange, body, key.get());
     }
 
     /** Whether a body's {@code model} names the routed model: by its name, or as its upstream serves it. */
     private boolean namesTheSameModel(String routed, String named) {
-        return routed.equals(named) || engine.catalog().model(routed).map(m -> m.upstreamModel().equals(named)).orElse(false);
-    }
-
-    private static Iterable<String> headerNames(HttpServletRequest request) {
-        java.util.Enumeration<String> names = request.getHeaderNames();
-        return names == null ? List.of() : () -> names.asIterator();
-    }
-
-    /** Pushes a synchronous response out before settling, so that a client that left is noticed. */
-    private static void flushQuietly(ObservedResponse response) {
-        try {
-            response.flushBuffer();
-        } catch (IOException | RuntimeException e) {
-            // the exchange has marked the client as gone; the container reports the broken connection
-        }
-    }
-
-    /**
-     * Marks the connection to be closed after a refusal that leaves the request's body unread: the
-     * container cannot take the next request off it, and a client that reused it would lose that
-     * request (the JDK client does not retry a POST).
-     */
-    private static void closeIfBodyUnread(HttpServletRequest request, HttpServletResponse response) {
-        if (request.getContentLengthLong() > 0 || request.getHeader("Transfer-Encoding") != null) {
-            response.setHeader("Connection", "close");
-        }
-    }
-
-    /** Answers a refusal the filter decides itself, counted with the engine's ({@link MaasEngine#refuse}). */
-    private void refuse(HttpServletResponse response, DenialReason reason, String message) throws IOException {
-        ErrorResponses.denial(response, engine.refuse(reason, message));
-    }
-
-    private void deny(HttpServletResponse response, Lease lease) throws IOException {
-        RateLimitHeaders.apply(response, lease.admission().rateLimits());
-        ErrorResponses.denial(response, lease.admission().denial().orElseThrow());
-    }
-
-    private void serveModels(HttpServletRequest request, HttpServletResponse response, Route route)
-            throws IOException {
-        Optional<String> key = Credentials.presentedKey(request::getHeader);
-        if (key.isEmpty()) {
-            ErrorResponses.denial(response, Denial.of(DenialReason.MISSING_KEY,
-                    "No API key provided: send it as 'Authorization: Bearer sk-oai-...'"));
-            return;
-        }
-        Authentication auth = authenticate(request, response, key.get());
-        if (auth == null) {
-            return;
-        }
-        ApiKey apiKey = auth.key().orElseThrow();
-        Identity identity = auth.identity().orElseThrow();
-        List<ModelAccess> models = engine.catalog().accessibleModels(apiKey, identity);
-        if (route.model().isPresent()) {
-            String only = route.model().get();
-            models = models.stream().filter(m -> m.model().name().equals(only)).toList();
-        }
-        byte[] body;
-        String suffix = route.v1Suffix();
-        if (suffix.startsWith("/models/")) {
-            String id = suffix.substring("/models/".length());
-            Optional<ModelAccess> found = models.stream().filter(m -> m.model().name().equals(id)).findFirst();
-            if (found.isEmpty()) {
-                refuse(response, DenialReason.MODEL_NOT_FOUND, "The model '" + id + "' does not exist or you do not "
-                        + "have access to it.");
-                return;
-            }
-            body = ModelList.single(found.get(), startedEpochSeconds);
-        } else {
-            body = ModelList.list(models, startedEpochSeconds);
-        }
-        response.setStatus(200);
-        response.setContentType("application/json");
-        response.setContentLength(body.length);
-        response.getOutputStream().write(body);
+        return routed.equals(named)
+                || engine.catalog().model(routed).map(m -> m.upstreamModel().equals(named)).orElse(false);
     }
 
     private static String pathWithinApplication(HttpServletRequest request) {

@@ -3,23 +3,13 @@ package dev.maas4j.core.internal;
 import dev.maas4j.api.Ticker;
 import dev.maas4j.api.UsageEvent;
 import dev.maas4j.api.UsageLedger;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.LockSupport;
-import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,10 +33,15 @@ import org.slf4j.LoggerFactory;
  * idempotence by request id makes a retry after a partial failure count once. Events still
  * unwritten when {@link #close()} gives up stay available from {@link #unwritten()}.
  *
+ * <p><b>Parts.</b> This class ties together, in this package: {@link UsageBuffer}, the bounded
+ * buffer and its backpressure; {@link UsageWriter}, the writer thread that batches; and
+ * {@link BatchAppender}, which appends a batch and retries it. {@link UsageMeters} holds their
+ * counters.
+ *
  * <p><b>Thread-safety.</b> All methods may be called from any thread. {@link #record} takes no
- * lock: a {@link ConcurrentLinkedQueue} holds the events and one atomic counter bounds them, so
- * producers never serialise on each other or on the writer. The ledger is called by the writer
- * thread only, one batch at a time.
+ * lock: a {@link java.util.concurrent.ConcurrentLinkedQueue} holds the events and one atomic
+ * counter bounds them, so producers never serialise on each other or on the writer. The ledger is
+ * called by the writer thread only, one batch at a time.
  *
  * <p><b>Time.</b> The flush interval, the offer and close timeouts and the retry backoff are
  * measured on {@link Settings#ticker()} ({@code System.nanoTime()} by default), so that a test can
@@ -63,59 +58,15 @@ import org.slf4j.LoggerFactory;
 public final class UsageRecorder implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(UsageRecorder.class);
 
-    /** How long a producer parks between checks for room in a full buffer. */
-    private static final long ROOM_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
-    /** How long the writer parks while waiting for an event whose producer has counted but not yet enqueued it. */
-    private static final long STRAGGLER_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
-    /** How long close waits for the writer to leave a backoff once it has given up on the ledger. */
-    private static final long ABANDON_GRACE_MILLIS = 200;
-    /** Overflows come in bursts while saturated: one warning a minute says enough. */
-    private static final long OVERFLOW_WARNING_NANOS = TimeUnit.MINUTES.toNanos(1);
-    /**
-     * The longest real wait before a ticker other than the system's is read again: a test that
-     * moves it forward sees the effect within this, however long the interval it waits out.
-     */
-    private static final long FOREIGN_TICKER_RECHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
-
-    private final UsageLedger ledger;
     private final Settings settings;
-    private final Ticker ticker;
-    /** How long one park may last: unbounded on the system ticker, see {@link #FOREIGN_TICKER_RECHECK_NANOS}. */
-    private final long maxParkNanos;
-    /** Holds {@link UsageEvent}s and {@link PendingUsage}s, the latter turned into events by the writer. */
-    private final ConcurrentLinkedQueue<Object> queue = new ConcurrentLinkedQueue<>();
-    /**
-     * Events ever counted in by {@link #record}; with {@link #written} it gives the pending count
-     * (the bound) and the flush target, so the hot path touches one shared counter only.
-     */
-    private final AtomicLong enqueued = new AtomicLong();
-    /** Events ever written; only the writer thread adds to it. */
-    private final AtomicLong written = new AtomicLong();
-    /** The highest {@link #enqueued} value a caller of {@link #flush} waits for. */
-    private final AtomicLong flushTarget = new AtomicLong();
-    private final ReentrantLock progressLock = new ReentrantLock();
-    private final Condition progress = progressLock.newCondition();
-    private final AtomicBoolean closing = new AtomicBoolean();
-    /** When the last overflow warning was logged (on the ticker), to log at most one a minute. */
-    private final AtomicLong lastOverflowWarning;
-    private final Thread writer;
-
-    private volatile boolean closed;
-    /** Set by close when closeTimeout has passed: the writer stops retrying and leaves its batch. */
-    private volatile boolean abandoned;
-    /** Whether the writer is parked waiting for work, so producers know to wake it. */
-    private volatile boolean writerIdle;
-    /** The batch being appended; published before each append so that it is never out of sight. */
-    private volatile List<UsageEvent> inFlight = List.of();
-    private volatile List<UsageEvent> leftAtClose;
-
     private final MeterRegistry registry;
-    private final Counter recordedCounter;
-    private final Counter writtenCounter;
-    private final Counter overflowCounter;
-    private final Counter failureCounter;
-    private final DistributionSummary batchSize;
+    private final UsageMeters meters;
+    private final UsageBuffer buffer;
+    private final BatchAppender appender;
+    private final UsageWriter writer;
     private final Gauge pendingGauge;
+    private final AtomicBoolean closing = new AtomicBoolean();
+    private volatile List<UsageEvent> leftAtClose;
 
     /**
      * Starts a recorder writing to {@code ledger}; its writer thread starts at once.
@@ -125,30 +76,27 @@ public final class UsageRecorder implements AutoCloseable {
      * @param registry where the metrics are registered
      */
     public UsageRecorder(UsageLedger ledger, Settings settings, MeterRegistry registry) {
-        this.ledger = Objects.requireNonNull(ledger, "ledger");
+        Objects.requireNonNull(ledger, "ledger");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.registry = Objects.requireNonNull(registry, "registry");
-        this.ticker = settings.ticker();
-        this.maxParkNanos = ticker == Ticker.system() ? Long.MAX_VALUE : FOREIGN_TICKER_RECHECK_NANOS;
-        this.lastOverflowWarning = new AtomicLong(ticker.read() - OVERFLOW_WARNING_NANOS);
+        long maxParkNanos = UsageWriter.maxParkNanos(settings.ticker());
+        // the thread first: a factory that fails leaves no meters registered
         Thread thread = settings.threadFactory().newThread(this::runWriter);
         if (thread == null) {
             throw new IllegalArgumentException("threadFactory returned no thread");
         }
-        writer = thread;
-        recordedCounter = Counter.builder("maas.usage.recorded")
-                .description("usage events handed to the recorder").register(registry);
-        writtenCounter = Counter.builder("maas.usage.written")
-                .description("usage events written to the ledger").register(registry);
-        overflowCounter = Counter.builder("maas.usage.overflow")
-                .description("usage events enqueued beyond capacity after waiting for room").register(registry);
-        failureCounter = Counter.builder("maas.usage.write.failures")
-                .description("failed attempts to append a batch to the ledger").register(registry);
-        batchSize = DistributionSummary.builder("maas.usage.batch.size")
-                .description("events per batch written to the ledger").register(registry);
+        meters = new UsageMeters(registry);
+        buffer = new UsageBuffer(settings, meters.overflow);
+        appender = new BatchAppender(ledger, buffer, settings, meters, maxParkNanos);
+        writer = new UsageWriter(thread, buffer, appender, settings, maxParkNanos);
         pendingGauge = Gauge.builder("maas.usage.pending", this, UsageRecorder::pending)
                 .description("usage events recorded but not yet written").register(registry);
         writer.start();
+    }
+
+    /** The thread's task: the writer is assigned before the thread starts, so it is seen there. */
+    private void runWriter() {
+        writer.run();
     }
 
     /**
@@ -175,57 +123,24 @@ public final class UsageRecorder implements AutoCloseable {
     }
 
     private void enqueue(Object event) {
-        if (closed) {
-            throw new IllegalStateException("the usage recorder is closed");
+        buffer.checkOpen();
+        if (buffer.full()) {
+            writer.wake();
+            buffer.awaitRoom();
         }
-        if (pending() >= settings.capacity()) {
-            awaitRoom();
-        }
-        long count = enqueued.incrementAndGet();
-        // checked again after counting: the writer leaves only once closed and every counted
-        // event is written, so an event counted while open is always waited for, and one counted
-        // after close is taken back here
-        if (closed) {
-            enqueued.decrementAndGet();
-            throw new IllegalStateException("the usage recorder is closed");
-        }
-        queue.offer(event);
-        recordedCounter.increment();
-        if (writerIdle && count - written.get() >= settings.maxBatch()) {
-            LockSupport.unpark(writer);
-        }
-    }
-
-    /** Waits in short steps for the writer to make room, up to the offer timeout; counts an overflow if it does not. */
-    private void awaitRoom() {
-        LockSupport.unpark(writer);
-        long deadline = ticker.read() + settings.offerTimeout().toNanos();
-        while (pending() >= settings.capacity() && !closed) {
-            long remaining = deadline - ticker.read();
-            if (remaining <= 0) {
-                overflowCounter.increment();
-                long last = lastOverflowWarning.get();
-                long now = ticker.read();
-                if (now - last >= OVERFLOW_WARNING_NANOS && lastOverflowWarning.compareAndSet(last, now)) {
-                    LOG.warn("usage buffer full ({} events pending, capacity {}): recording beyond capacity "
-                            + "({} overflows so far); new requests are refused while it stays saturated",
-                            pending(), settings.capacity(), (long) overflowCounter.count());
-                }
-                return;
-            }
-            LockSupport.parkNanos(this, Math.min(remaining, ROOM_POLL_NANOS));
-        }
+        long count = buffer.add(event);
+        meters.recorded.increment();
+        writer.wakeIfBatchFull(count);
     }
 
     /** Whether {@link Settings#capacity()} or more events are pending; the engine then refuses new requests. */
     public boolean saturated() {
-        return pending() >= settings.capacity();
+        return buffer.full();
     }
 
     /** Events recorded but not yet written (queued or in the batch being appended). */
     public int pending() {
-        long n = enqueued.get() - written.get();
-        return (int) Math.max(0, Math.min(Integer.MAX_VALUE, n));
+        return buffer.pending();
     }
 
     /**
@@ -237,70 +152,30 @@ public final class UsageRecorder implements AutoCloseable {
      */
     public boolean flush(Duration timeout) {
         Objects.requireNonNull(timeout, "timeout");
-        long target = enqueued.get();
-        if (written.get() >= target) {
-            return true;
-        }
-        flushTarget.accumulateAndGet(target, Math::max);
-        LockSupport.unpark(writer);
-        long remaining = timeout.toNanos();
-        progressLock.lock();
-        try {
-            // enqueued can only shrink by a record that raced close and was taken back
-            while (written.get() < Math.min(target, enqueued.get())) {
-                if (remaining <= 0 || !writer.isAlive()) {
-                    return false;
-                }
-                remaining = progress.awaitNanos(remaining);
-            }
-            return true;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        } finally {
-            progressLock.unlock();
-        }
+        return writer.flush(timeout.toNanos());
     }
 
     /**
      * Stops accepting events, then waits up to {@link Settings#closeTimeout()} for the writer to
-     * write everything recorded (on the {@linkplain Settings#ticker() ticker}). If the ledger does not take them in time, logs an error with
-     * their count and keeps them in {@link #unwritten()}. Idempotent; a second call returns at once.
+     * write everything recorded (on the {@linkplain Settings#ticker() ticker}). If the ledger does
+     * not take them in time, logs an error with their count and keeps them in {@link #unwritten()}.
+     * Idempotent; a second call returns at once.
      */
     @Override
     public void close() {
         if (!closing.compareAndSet(false, true)) {
             return;
         }
-        closed = true;
-        LockSupport.unpark(writer);
-        try {
-            // at least a millisecond, as before (Thread.join(0) would wait for ever)
-            long deadline = ticker.read() + Math.max(TimeUnit.MILLISECONDS.toNanos(1),
-                    settings.closeTimeout().toNanos());
-            long remaining;
-            while (writer.isAlive() && (remaining = deadline - ticker.read()) > 0) {
-                long wait = Math.min(remaining, maxParkNanos);
-                writer.join(wait / 1_000_000, (int) (wait % 1_000_000));
-            }
-            if (writer.isAlive()) {
-                abandoned = true;
-                LockSupport.unpark(writer);
-                writer.join(ABANDON_GRACE_MILLIS);
-            }
-        } catch (InterruptedException e) {
-            abandoned = true;
-            LockSupport.unpark(writer);
-            Thread.currentThread().interrupt();
-        }
-        List<UsageEvent> left = snapshotUnwritten();
+        buffer.close();
+        writer.stop(settings.closeTimeout().toNanos());
+        List<UsageEvent> left = buffer.snapshot(appender.inFlight());
         leftAtClose = left;
         if (!left.isEmpty()) {
             LOG.error("usage recorder closed with {} events not written to the ledger; "
                     + "they are kept in UsageRecorder.unwritten()", left.size());
         }
         registry.remove(pendingGauge);
-        signalProgress();
+        writer.signalProgress();
     }
 
     /**
@@ -312,168 +187,12 @@ public final class UsageRecorder implements AutoCloseable {
      */
     public List<UsageEvent> unwritten() {
         List<UsageEvent> left = leftAtClose;
-        return left != null ? left : snapshotUnwritten();
-    }
-
-    private List<UsageEvent> snapshotUnwritten() {
-        List<UsageEvent> result = new ArrayList<>(inFlight);
-        for (Object queued : queue) {
-            result.add(asEvent(queued));
-        }
-        return Collections.unmodifiableList(result);
+        return left != null ? left : buffer.snapshot(appender.inFlight());
     }
 
     /** The settings in use. */
     public Settings settings() {
         return settings;
-    }
-
-    // ----------------------------------------------------------------------------------- writer
-
-    private void runWriter() {
-        long intervalNanos = settings.flushInterval().toNanos();
-        long nextDrain = ticker.read() + intervalNanos;
-        try {
-            while (!abandoned) {
-                // an interrupt means nothing here (close() is how to stop), and a pending one
-                // would make every park return at once
-                Thread.interrupted();
-                // closed is read before the counts: see record()
-                boolean stopping = closed;
-                if (stopping && written.get() >= enqueued.get()) {
-                    return;
-                }
-                boolean due = ticker.read() - nextDrain >= 0;
-                if (due) {
-                    nextDrain = ticker.read() + intervalNanos;
-                }
-                writeAvailable(stopping || due || flushRequested());
-                long parkNanos;
-                if (closed || flushRequested()) {
-                    // someone waits for every counted event: go on while the queue has any
-                    if (!queue.isEmpty() || written.get() >= enqueued.get()) {
-                        continue;
-                    }
-                    // a producer has counted an event and is about to enqueue it
-                    parkNanos = STRAGGLER_POLL_NANOS;
-                } else {
-                    parkNanos = nextDrain - ticker.read();
-                    if (parkNanos <= 0) {
-                        continue;
-                    }
-                }
-                writerIdle = true;
-                // checked once idle is visible, so that a producer that filled a batch meanwhile
-                // is either seen here or sees the flag and unparks us
-                if (pending() >= settings.maxBatch()) {
-                    if (!queue.isEmpty()) {
-                        writerIdle = false;
-                        continue;
-                    }
-                    parkNanos = Math.min(parkNanos, STRAGGLER_POLL_NANOS);
-                }
-                LockSupport.parkNanos(this, Math.min(parkNanos, maxParkNanos));
-                writerIdle = false;
-            }
-        } catch (RuntimeException | Error e) {
-            LOG.error("usage writer stopped unexpectedly with {} events pending", pending(), e);
-            throw e;
-        } finally {
-            signalProgress();
-        }
-    }
-
-    private boolean flushRequested() {
-        // bounded by enqueued: a record taken back at close may have raised a flush target
-        return Math.min(flushTarget.get(), enqueued.get()) > written.get();
-    }
-
-    /**
-     * Writes batches from the queue: until it is empty when {@code drainAll}, else only while
-     * full batches are waiting.
-     */
-    private void writeAvailable(boolean drainAll) {
-        while (!abandoned && (drainAll || pending() >= settings.maxBatch())) {
-            List<UsageEvent> batch = new ArrayList<>(Math.min(settings.maxBatch(), Math.max(1, pending())));
-            Object queued;
-            while (batch.size() < settings.maxBatch() && (queued = queue.poll()) != null) {
-                batch.add(asEvent(queued));
-            }
-            if (batch.isEmpty() || !writeWithRetry(batch)) {
-                return;
-            }
-        }
-    }
-
-    private static UsageEvent asEvent(Object queued) {
-        return queued instanceof PendingUsage pending ? pending.toUsageEvent() : (UsageEvent) queued;
-    }
-
-    /**
-     * Appends one batch, retrying the same batch with exponential backoff until it succeeds.
-     *
-     * @return {@code false} if close gave up on the ledger first (the batch stays in {@link #inFlight})
-     */
-    private boolean writeWithRetry(List<UsageEvent> batch) {
-        List<UsageEvent> frozen = Collections.unmodifiableList(batch);
-        inFlight = frozen;
-        long backoff = settings.minBackoff().toNanos();
-        long maxBackoff = settings.maxBackoff().toNanos();
-        int failures = 0;
-        long outageStart = 0;
-        while (true) {
-            try {
-                int stored = ledger.append(frozen);
-                if (stored < frozen.size()) {
-                    LOG.debug("ledger already held {} of {} events (a replay)", frozen.size() - stored, frozen.size());
-                }
-                break;
-            } catch (Exception e) {
-                // Exception, not RuntimeException: a ledger may throw checked exceptions sneakily
-                failureCounter.increment();
-                failures++;
-                if (failures == 1) {
-                    outageStart = ticker.read();
-                    LOG.warn("usage ledger append failed; retrying the batch of {} events with backoff "
-                            + "({} events pending)", frozen.size(), pending(), e);
-                }
-                if (!sleep(backoff)) {
-                    return false;
-                }
-                backoff = Math.min(maxBackoff, backoff * 2);
-            }
-        }
-        // counted as written only now that the ledger holds the batch: flush() relies on it
-        written.addAndGet(frozen.size());
-        inFlight = List.of();
-        if (failures > 0) {
-            LOG.info("usage ledger recovered after {} failed attempts over {} ms", failures,
-                    TimeUnit.NANOSECONDS.toMillis(ticker.read() - outageStart));
-        }
-        writtenCounter.increment(frozen.size());
-        batchSize.record(frozen.size());
-        signalProgress();
-        return true;
-    }
-
-    /** Parks for the backoff; {@code false} if close gave up meanwhile. */
-    private boolean sleep(long nanos) {
-        long deadline = ticker.read() + nanos;
-        long remaining;
-        while (!abandoned && (remaining = deadline - ticker.read()) > 0) {
-            Thread.interrupted(); // see runWriter
-            LockSupport.parkNanos(this, Math.min(remaining, maxParkNanos));
-        }
-        return !abandoned;
-    }
-
-    private void signalProgress() {
-        progressLock.lock();
-        try {
-            progress.signalAll();
-        } finally {
-            progressLock.unlock();
-        }
     }
 
     // --------------------------------------------------------------------------------- settings

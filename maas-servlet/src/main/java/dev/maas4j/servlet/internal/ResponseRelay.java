@@ -2,7 +2,6 @@ package dev.maas4j.servlet.internal;
 
 import dev.maas4j.api.Ticker;
 
-import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.WriteListener;
 import jakarta.servlet.http.HttpServletResponse;
 import org.slf4j.Logger;
@@ -11,7 +10,6 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -32,7 +30,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * ({@link WriteListener#onWritePossible}); {@link #drain()} lets one of them run at a time and
  * makes the other's signal run another round, so nothing here takes a lock. A third, the proxy's
  * idle timer, may end it when the upstream goes silent. Whichever way it ends, it calls its
- * {@code complete} callback once.
+ * {@code complete} callback once. The output side is {@link ClientOutput}; what the client is
+ * told when the response ends early, {@link RelayErrors}.
  */
 final class ResponseRelay implements HttpResponse.BodySubscriber<Void> {
     private static final Logger log = LoggerFactory.getLogger(ResponseRelay.class);
@@ -63,14 +62,11 @@ final class ResponseRelay implements HttpResponse.BodySubscriber<Void> {
     private volatile boolean awaitingUpstream;
     private volatile long lastUpstreamActivity;
     // owned by the draining thread
-    private ServletOutputStream out;
+    /** The output to the client, whose container calls back when a write that could not finish is done. */
+    private final ClientOutput client = new ClientOutput(this);
     private int nextItem;
-    private boolean flushNeeded;
-    private boolean wroteAny;
-    private long bytesWritten;
     /** The gateway's own last event is queued: the size limit is the upstream's, not the event's. */
     private boolean ownEvent;
-    private byte[] scratch;
 
     /**
      * @param response the (observed) response the body goes to
@@ -161,28 +157,14 @@ final class ResponseRelay implements HttpResponse.BodySubscriber<Void> {
         drain();
     }
 
-    /** The container's side: it calls back when a write that could not finish at once is done. */
-    private final WriteListener clientSide = new WriteListener() {
-        @Override
-        public void onWritePossible() {
-            drain();
-        }
-
-        @Override
-        public void onError(Throwable clientFailure) {
-            // a non-blocking write failed: the client is gone
-            clientGone();
-            abandon();
-        }
-    };
-
     private void requestMore() {
         lastUpstreamActivity = ticker.read();
         awaitingUpstream = true;
         subscription.request(1);
     }
 
-    private void drain() {
+    /** Runs a round of writing, or makes the round in progress run another; from any thread. */
+    void drain() {
         if (pendingSignals.getAndIncrement() != 0) {
             return;
         }
@@ -202,17 +184,16 @@ final class ResponseRelay implements HttpResponse.BodySubscriber<Void> {
             return;
         }
         List<ByteBuffer> items = batch;
-        if (out == null) {
+        if (!client.opened()) {
             if (items == null) {
                 if (ending != null) {
                     endBeforeOutput(ending);
                 }
                 return;
             }
-            out = response.getOutputStream();
-            out.setWriteListener(clientSide);
+            client.open(response);
         }
-        while (out.isReady()) {
+        while (client.isReady()) {
             if (items != null) {
                 if (nextItem < items.size()) {
                     ByteBuffer item = items.get(nextItem++);
@@ -222,7 +203,7 @@ final class ResponseRelay implements HttpResponse.BodySubscriber<Void> {
                         items = null;
                         nextItem = 0;
                     } else {
-                        write(item);
+                        client.write(item);
                     }
                     continue;
                 }
@@ -230,9 +211,7 @@ final class ResponseRelay implements HttpResponse.BodySubscriber<Void> {
                 items = null;
                 nextItem = 0;
             }
-            if (flushNeeded) {
-                flushNeeded = false;
-                out.flush();
+            if (client.flushIfNeeded()) {
                 continue;
             }
             // the end before the batch: the upstream sets them in the other order
@@ -261,31 +240,9 @@ final class ResponseRelay implements HttpResponse.BodySubscriber<Void> {
         }
     }
 
-    private void write(ByteBuffer item) throws IOException {
-        int n = item.remaining();
-        if (n == 0) {
-            return;
-        }
-        if (item.hasArray()) {
-            out.write(item.array(), item.arrayOffset() + item.position(), n);
-        } else {
-            // the client hands over read-only buffers, whose array is hidden: copy through one
-            // array per exchange, which may be reused because a write that still holds it makes
-            // isReady() false, and nothing is written again before it turns true
-            if (scratch == null || scratch.length < n) {
-                scratch = new byte[Math.max(n, 4096)];
-            }
-            item.get(scratch, 0, n);
-            out.write(scratch, 0, n);
-        }
-        wroteAny = true;
-        flushNeeded = true;
-        bytesWritten += n;
-    }
-
     /** Whether {@code item} would take the response past the model's size limit; if so, the relay ends. */
     private boolean exceedsLimit(ByteBuffer item) {
-        if (ownEvent || limits.maxBytes() <= 0 || bytesWritten + item.remaining() <= limits.maxBytes()) {
+        if (ownEvent || limits.maxBytes() <= 0 || client.bytesWritten() + item.remaining() <= limits.maxBytes()) {
             return false;
         }
         Flow.Subscription s = subscription;
@@ -307,16 +264,10 @@ final class ResponseRelay implements HttpResponse.BodySubscriber<Void> {
         }
         logMidStreamFailure(how);
         ending = END;
-        String type = response.getContentType();
-        if (!wroteAny || type == null || !type.startsWith("text/event-stream")) {
+        if (!client.wroteAny() || !RelayErrors.isEventStream(response.getContentType())) {
             return false;
         }
-        Cut cut = how instanceof Cut c ? c : null;
-        byte[] event = ("data: " + new String(ErrorResponses.body(
-                cut != null ? cut.getMessage() : "The model's upstream failed mid-stream",
-                cut != null ? cut.type : "server_error", cut != null ? cut.code : "upstream_error"),
-                StandardCharsets.UTF_8) + "\n\n").getBytes(StandardCharsets.UTF_8);
-        batch = List.of(ByteBuffer.wrap(event));
+        batch = List.of(ByteBuffer.wrap(RelayErrors.errorEvent(how)));
         ownEvent = true;
         return true;
     }
@@ -330,14 +281,7 @@ final class ResponseRelay implements HttpResponse.BodySubscriber<Void> {
             logMidStreamFailure(how);
             if (!response.isCommitted()) {
                 response.reset();
-                if (how instanceof Cut cut && cut.status == 401) {
-                    ErrorResponses.write(response, cut.status, cut.getMessage(), cut.type, cut.code);
-                } else if (how instanceof Cut cut) {
-                    ErrorResponses.upstream(response, cut.status, cut.status == 504 && cut.code.equals("upstream_timeout")
-                            ? "The model did not answer in time" : cut.getMessage(), cut.code);
-                } else {
-                    ErrorResponses.upstream(response, 502, "The model's upstream failed", "upstream_error");
-                }
+                RelayErrors.answerBeforeOutput(response, how);
             } else if (exchange != null) {
                 exchange.upstreamFailedMidStream();
             }
@@ -373,6 +317,12 @@ final class ResponseRelay implements HttpResponse.BodySubscriber<Void> {
             duration.cancel(false);
         }
         complete.run();
+    }
+
+    /** The container reports a failed non-blocking write: the client is gone. */
+    void clientFailed() {
+        clientGone();
+        abandon();
     }
 
     private void clientGone() {

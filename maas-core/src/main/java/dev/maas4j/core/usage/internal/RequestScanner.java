@@ -8,7 +8,6 @@ import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import dev.maas4j.core.usage.MalformedRequestException;
 import dev.maas4j.core.usage.MediaEstimates;
 import dev.maas4j.core.usage.RequestInfo;
-import dev.maas4j.core.usage.TokenEstimates;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Objects;
@@ -16,13 +15,13 @@ import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
- * Reads a {@link RequestInfo} from a request body in one streaming pass. One instance per body
- * holds the counts; text is read in the parser's buffer, never as strings.
+ * Reads a {@link RequestInfo} from a request body in one streaming pass: the governed top-level
+ * fields ({@code model}, {@code stream}, the max-tokens fields, {@code n}) and their rules, with
+ * the prompt-bearing fields handed to a {@link PromptCounter}. The grammar every reader of a
+ * request body shares (one object, no duplicate governed key, a parse error that does not quote
+ * the body) is here too, for {@link ModelRewriter} and {@link IncludeUsageRewriter}. Stateless.
  */
 public final class RequestScanner {
-
-    /** Framing tokens a chat template adds per message (role markers, separators). */
-    private static final int TOKENS_PER_MESSAGE = 4;
 
     // Governed top-level fields, as bits of a set of fields seen.
     private static final int MODEL = 1;
@@ -34,15 +33,7 @@ public final class RequestScanner {
     private static final int N = 1 << 6;
     private static final int BEST_OF = 1 << 7;
 
-    private final MediaEstimates media;
-    private long asciiCharacters;
-    private long otherCharacters;
-    private int images;
-    private int audio;
-    private int files;
-
-    private RequestScanner(MediaEstimates media) {
-        this.media = media;
+    private RequestScanner() {
     }
 
     /** See {@link RequestInfo#parse(byte[], MediaEstimates)}. */
@@ -50,7 +41,7 @@ public final class RequestScanner {
         Objects.requireNonNull(body, "body");
         Objects.requireNonNull(media, "media");
         try (JsonParser parser = Json.FACTORY.createParser(body)) {
-            return new RequestScanner(media).scan(parser);
+            return scan(parser, new PromptCounter(media));
         } catch (JsonProcessingException e) {
             throw invalid(e);
         } catch (IOException e) {
@@ -112,7 +103,7 @@ public final class RequestScanner {
         throw new MalformedRequestException("'" + name + "' must be a boolean");
     }
 
-    private RequestInfo scan(JsonParser parser) throws IOException {
+    private static RequestInfo scan(JsonParser parser, PromptCounter prompt) throws IOException {
         startObject(parser);
         int seenFields = 0;
         String model = null;
@@ -123,7 +114,6 @@ public final class RequestScanner {
         long maxOutputTokens = -1;
         int n = 1;
         int bestOf = 1;
-        long messages = 0;
         while (parser.nextToken() == JsonToken.FIELD_NAME) {
             String name = parser.currentName();
             JsonToken value = parser.nextToken();
@@ -167,22 +157,21 @@ public final class RequestScanner {
                 case "messages":
                     if (value == JsonToken.START_ARRAY) {
                         while (parser.nextToken() != JsonToken.END_ARRAY) {
-                            messages++;
-                            countText(parser, true);
+                            prompt.countMessage(parser);
                         }
                     } else {
-                        countText(parser, true);
+                        prompt.countText(parser, true);
                     }
                     break;
                 case "prompt":
                 case "input":
                 case "system":
                 case "instructions":
-                    countText(parser, true);
+                    prompt.countText(parser, true);
                     break;
                 case "tools":
                     // a tool's definition is text; a "type" in it is no media part
-                    countText(parser, false);
+                    prompt.countText(parser, false);
                     break;
                 default:
                     parser.skipChildren();
@@ -191,31 +180,15 @@ public final class RequestScanner {
         }
         endObject(parser);
         long max = maxCompletionTokens >= 0 ? maxCompletionTokens : maxTokens >= 0 ? maxTokens : maxOutputTokens;
-        long estimate = TokenEstimates.fromText(asciiCharacters, otherCharacters);
-        estimate = plus(estimate, TOKENS_PER_MESSAGE * messages);
-        estimate = plus(estimate, times(images, media.imageTokens()));
-        estimate = plus(estimate, times(audio, media.audioTokens()));
-        estimate = plus(estimate, times(files, media.fileTokens()));
         return new RequestInfo(
                 Optional.ofNullable(model),
                 stream,
                 max >= 0 ? OptionalLong.of(max) : OptionalLong.empty(),
                 includeUsage,
-                asciiCharacters + otherCharacters,
-                estimate,
+                prompt.characters(),
+                prompt.tokensEstimate(),
                 Math.max(n, bestOf),
-                images + audio + files);
-    }
-
-    private static long plus(long a, long b) {
-        long sum = a + b;
-        return sum < 0 ? Long.MAX_VALUE : sum;
-    }
-
-    private static long times(long count, long tokens) {
-        long high = Math.multiplyHigh(count, tokens);
-        long product = count * tokens;
-        return high != 0 || product < 0 ? Long.MAX_VALUE : product;
+                prompt.mediaParts());
     }
 
     private static boolean readIncludeUsage(JsonParser parser, JsonToken value) throws IOException {
@@ -279,76 +252,5 @@ public final class RequestScanner {
             return parser.getLongValue();
         }
         return parser.getBigIntegerValue().signum() > 0 ? Long.MAX_VALUE : Long.MIN_VALUE;
-    }
-
-    /** Counts the string values of the value at the parser, which is then past it. */
-    private void countText(JsonParser parser, boolean mediaParts) throws IOException {
-        JsonToken token = parser.currentToken();
-        if (!token.isStructStart()) {
-            countString(parser, token, mediaParts);
-            return;
-        }
-        int depth = 1;
-        while (depth > 0) {
-            token = parser.nextToken();
-            if (token.isStructStart()) {
-                depth++;
-            } else if (token.isStructEnd()) {
-                depth--;
-            } else {
-                countString(parser, token, mediaParts);
-            }
-        }
-    }
-
-    private void countString(JsonParser parser, JsonToken token, boolean mediaParts) throws IOException {
-        if (token != JsonToken.VALUE_STRING) {
-            return;
-        }
-        String name = parser.currentName();
-        if ("data".equals(name) || "file_data".equals(name)) {
-            return;
-        }
-        char[] text = parser.getTextCharacters();
-        int offset = parser.getTextOffset();
-        int length = parser.getTextLength();
-        if (startsWith(text, offset, length, "data:")) {
-            return;
-        }
-        if (mediaParts && "type".equals(name)) {
-            countMediaPart(text, offset, length);
-        }
-        int other = TokenEstimates.countNonAscii(text, offset, length);
-        otherCharacters += other;
-        asciiCharacters += length - other;
-    }
-
-    /** Counts a content part by its {@code type}, if it is an image, audio or file. */
-    private void countMediaPart(char[] text, int offset, int length) {
-        if (is(text, offset, length, "image_url") || is(text, offset, length, "input_image")
-                || is(text, offset, length, "image")) {
-            images++;
-        } else if (is(text, offset, length, "input_audio") || is(text, offset, length, "audio")) {
-            audio++;
-        } else if (is(text, offset, length, "file") || is(text, offset, length, "input_file")
-                || is(text, offset, length, "document")) {
-            files++;
-        }
-    }
-
-    private static boolean is(char[] text, int offset, int length, String value) {
-        return length == value.length() && startsWith(text, offset, length, value);
-    }
-
-    private static boolean startsWith(char[] text, int offset, int length, String prefix) {
-        if (length < prefix.length()) {
-            return false;
-        }
-        for (int i = 0; i < prefix.length(); i++) {
-            if (text[offset + i] != prefix.charAt(i)) {
-                return false;
-            }
-        }
-        return true;
     }
 }

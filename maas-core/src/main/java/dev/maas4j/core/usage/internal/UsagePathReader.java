@@ -7,7 +7,6 @@ import dev.maas4j.api.EndpointKind;
 import dev.maas4j.api.TokenUsage;
 import dev.maas4j.core.usage.TokenEstimates;
 import java.io.IOException;
-import java.util.Arrays;
 import java.util.Optional;
 import java.util.Set;
 
@@ -19,7 +18,12 @@ import java.util.Set;
  *
  * <p>The reader tracks the position of every token in a small tree of known paths. A container
  * whose position is not in the tree is skipped as a whole: that is what keeps a {@code usage} key
- * inside message content, tool arguments or an echoed request from counting. Not thread-safe.
+ * inside message content, tool arguments or an echoed request from counting. How the counts of a
+ * usage object combine is {@code UsageFields}' part. Not thread-safe.
+ *
+ * <p>About 400 lines, on purpose: the tree's positions are the states of this token-by-token
+ * walker and {@code child}, {@code asObject} and {@code asArray} its transitions, so a path is
+ * checked against the APIs by reading states and transitions together, in one place.
  */
 public final class UsagePathReader {
 
@@ -60,19 +64,8 @@ public final class UsagePathReader {
     private static final int EVENT_TYPE = 18;
     /** Top-level {@code delta}: a string in Responses events, a {@link #BLOCK} in Anthropic ones. */
     private static final int EVENT_DELTA = 19;
-    /** First of the usage count fields; the field index is added. */
+    /** First of the usage count fields; the {@linkplain UsageFields#index field index} is added. */
     private static final int USAGE_FIELD = 20;
-
-    // Usage count fields, indexes into the count arrays.
-    private static final int PROMPT_TOKENS = 0;
-    private static final int COMPLETION_TOKENS = 1;
-    private static final int TOTAL_TOKENS = 2;
-    private static final int INPUT_TOKENS = 3;
-    private static final int OUTPUT_TOKENS = 4;
-    private static final int CACHE_CREATION_INPUT_TOKENS = 5;
-    private static final int CACHE_READ_INPUT_TOKENS = 6;
-    private static final int FIELD_COUNT = 7;
-    private static final long ABSENT = -1;
 
     /** Responses API stream events whose top-level {@code delta} string is generated text. */
     private static final Set<String> TEXT_DELTA_EVENTS = Set.of(
@@ -95,11 +88,11 @@ public final class UsagePathReader {
     // Per document (root value).
     private boolean textDeltaEvent;
     private long pendingDeltaCharacters;
-    private final long[] counts = absent();
+    private final long[] counts = UsageFields.absent();
 
     // Committed results.
-    private final long[] reported = absent();
-    private final long[] provisional = absent();
+    private final long[] reported = UsageFields.absent();
+    private final long[] provisional = UsageFields.absent();
     private boolean hasReported;
     private boolean hasProvisional;
     private long generatedCharacters;
@@ -173,13 +166,8 @@ public final class UsagePathReader {
             return Optional.empty();
         }
         long[] merged = provisional.clone();
-        for (int i = 0; i < FIELD_COUNT; i++) {
-            if (reported[i] != ABSENT) {
-                merged[i] = reported[i];
-            }
-        }
-        long prompt = promptTokens(merged);
-        return Optional.of(TokenUsage.reported(prompt, kind.generates() ? completionTokens(merged, prompt) : 0));
+        UsageFields.merge(reported, merged);
+        return Optional.of(UsageFields.reported(merged, kind));
     }
 
     /**
@@ -192,9 +180,9 @@ public final class UsagePathReader {
         long prompt = promptTokensEstimate;
         long completion = kind.generates() ? TokenEstimates.fromCharacters(generatedCharacters) : 0;
         if (useProvisional && hasProvisional) {
-            prompt = promptTokens(provisional);
+            prompt = UsageFields.promptTokens(provisional);
             if (kind.generates()) {
-                completion = Math.max(completion, completionTokens(provisional, prompt));
+                completion = Math.max(completion, UsageFields.completionTokens(provisional, prompt));
             }
         }
         return TokenUsage.estimated(prompt, completion);
@@ -226,16 +214,16 @@ public final class UsagePathReader {
         }
         stack[depth++] = container;
         if (container == USAGE || container == PROVISIONAL_USAGE) {
-            Arrays.fill(counts, ABSENT);
+            UsageFields.clear(counts);
         }
     }
 
     private void close() {
         int container = stack[--depth];
         if (container == USAGE) {
-            hasReported |= merge(counts, reported);
+            hasReported |= UsageFields.merge(counts, reported);
         } else if (container == PROVISIONAL_USAGE) {
-            hasProvisional |= merge(counts, provisional);
+            hasProvisional |= UsageFields.merge(counts, provisional);
         }
         if (depth == 0) {
             documentEnded();
@@ -414,75 +402,7 @@ public final class UsagePathReader {
     }
 
     private static int usageField(String name) {
-        switch (name) {
-            case "prompt_tokens":
-                return USAGE_FIELD + PROMPT_TOKENS;
-            case "completion_tokens":
-                return USAGE_FIELD + COMPLETION_TOKENS;
-            case "total_tokens":
-                return USAGE_FIELD + TOTAL_TOKENS;
-            case "input_tokens":
-                return USAGE_FIELD + INPUT_TOKENS;
-            case "output_tokens":
-                return USAGE_FIELD + OUTPUT_TOKENS;
-            case "cache_creation_input_tokens":
-                return USAGE_FIELD + CACHE_CREATION_INPUT_TOKENS;
-            case "cache_read_input_tokens":
-                return USAGE_FIELD + CACHE_READ_INPUT_TOKENS;
-            default:
-                return IGNORED;
-        }
-    }
-
-    /**
-     * Prompt tokens of merged counts. OpenAI's prompt and input counts include cached tokens;
-     * Anthropic's {@code input_tokens} excludes the tokens written to and read from the prompt
-     * cache, so those are added back to give the same meaning.
-     */
-    private static long promptTokens(long[] fields) {
-        if (fields[PROMPT_TOKENS] != ABSENT) {
-            return fields[PROMPT_TOKENS];
-        }
-        long prompt = Math.max(0, fields[INPUT_TOKENS]);
-        prompt = saturatedAdd(prompt, Math.max(0, fields[CACHE_CREATION_INPUT_TOKENS]));
-        return saturatedAdd(prompt, Math.max(0, fields[CACHE_READ_INPUT_TOKENS]));
-    }
-
-    /** Completion tokens; derived from the total when only that is reported, else 0. */
-    private static long completionTokens(long[] fields, long prompt) {
-        if (fields[COMPLETION_TOKENS] != ABSENT) {
-            return fields[COMPLETION_TOKENS];
-        }
-        if (fields[OUTPUT_TOKENS] != ABSENT) {
-            return fields[OUTPUT_TOKENS];
-        }
-        if (fields[TOTAL_TOKENS] != ABSENT) {
-            return Math.max(0, fields[TOTAL_TOKENS] - prompt);
-        }
-        return 0;
-    }
-
-    /** Copies the present fields of {@code from} into {@code into}; whether there was one. */
-    private static boolean merge(long[] from, long[] into) {
-        boolean any = false;
-        for (int i = 0; i < FIELD_COUNT; i++) {
-            if (from[i] != ABSENT) {
-                into[i] = from[i];
-                any = true;
-            }
-        }
-        return any;
-    }
-
-    private static long saturatedAdd(long a, long b) {
-        long sum = a + b;
-        // Both are non-negative, so an overflow shows as a negative sum.
-        return sum < 0 ? Long.MAX_VALUE : sum;
-    }
-
-    private static long[] absent() {
-        long[] fields = new long[FIELD_COUNT];
-        Arrays.fill(fields, ABSENT);
-        return fields;
+        int field = UsageFields.index(name);
+        return field < 0 ? IGNORED : USAGE_FIELD + field;
     }
 }
