@@ -9,6 +9,7 @@ import dev.maas4j.api.TimeSource;
 import dev.maas4j.api.TokenUsage;
 import dev.maas4j.core.LimitBackend;
 import dev.maas4j.core.ReservationStrategy;
+import dev.maas4j.core.usage.internal.SaturatingMath;
 import io.github.bucket4j.Bucket;
 
 import java.time.Duration;

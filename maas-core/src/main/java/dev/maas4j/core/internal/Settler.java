@@ -5,6 +5,7 @@ import dev.maas4j.api.Outcome;
 import dev.maas4j.api.TimeSource;
 import dev.maas4j.api.TokenUsage;
 import dev.maas4j.core.usage.RequestInfo;
+import dev.maas4j.core.usage.internal.SaturatingMath;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

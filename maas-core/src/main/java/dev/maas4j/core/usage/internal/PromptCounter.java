@@ -74,10 +74,10 @@ final class PromptCounter {
     /** The prompt's tokens: its text, the framing of its messages and its media, saturating. */
     long tokensEstimate() {
         long estimate = TokenEstimates.fromText(asciiCharacters, otherCharacters);
-        estimate = plus(estimate, TOKENS_PER_MESSAGE * messages);
-        estimate = plus(estimate, times(images, media.imageTokens()));
-        estimate = plus(estimate, times(audio, media.audioTokens()));
-        return plus(estimate, times(files, media.fileTokens()));
+        estimate = SaturatingMath.add(estimate, TOKENS_PER_MESSAGE * messages);
+        estimate = SaturatingMath.add(estimate, SaturatingMath.multiply(images, media.imageTokens()));
+        estimate = SaturatingMath.add(estimate, SaturatingMath.multiply(audio, media.audioTokens()));
+        return SaturatingMath.add(estimate, SaturatingMath.multiply(files, media.fileTokens()));
     }
 
     private void countString(JsonParser parser, JsonToken token, boolean mediaParts) throws IOException {
@@ -129,16 +129,5 @@ final class PromptCounter {
             }
         }
         return true;
-    }
-
-    private static long plus(long a, long b) {
-        long sum = a + b;
-        return sum < 0 ? Long.MAX_VALUE : sum;
-    }
-
-    private static long times(long count, long tokens) {
-        long high = Math.multiplyHigh(count, tokens);
-        long product = count * tokens;
-        return high != 0 || product < 0 ? Long.MAX_VALUE : product;
     }
 }

@@ -91,8 +91,8 @@ final class UsageFields {
             return fields[PROMPT_TOKENS];
         }
         long prompt = Math.max(0, fields[INPUT_TOKENS]);
-        prompt = saturatedAdd(prompt, Math.max(0, fields[CACHE_CREATION_INPUT_TOKENS]));
-        return saturatedAdd(prompt, Math.max(0, fields[CACHE_READ_INPUT_TOKENS]));
+        prompt = SaturatingMath.add(prompt, Math.max(0, fields[CACHE_CREATION_INPUT_TOKENS]));
+        return SaturatingMath.add(prompt, Math.max(0, fields[CACHE_READ_INPUT_TOKENS]));
     }
 
     /** Completion tokens; derived from the total when only that is reported, else 0. */
@@ -107,11 +107,5 @@ final class UsageFields {
             return Math.max(0, fields[TOTAL_TOKENS] - prompt);
         }
         return 0;
-    }
-
-    private static long saturatedAdd(long a, long b) {
-        long sum = a + b;
-        // Both are non-negative, so an overflow shows as a negative sum.
-        return sum < 0 ? Long.MAX_VALUE : sum;
     }
 }

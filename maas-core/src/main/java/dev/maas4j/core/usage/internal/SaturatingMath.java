@@ -1,4 +1,4 @@
-package dev.maas4j.core.internal;
+package dev.maas4j.core.usage.internal;
 
 /**
  * Arithmetic on non-negative counts (tokens, nano-units of money) that stops at
