@@ -184,11 +184,10 @@ public final class UpstreamRelay {
 
     private void failedBeforeHeaders(List<URI> order, int index, URI base, Throwable cause) {
         if (exchange != null && exchange.isCut()) {
-            Cut revoked = Cut.revoked();
             try {
                 if (!response.isCommitted()) {
                     response.reset();
-                    ErrorResponses.write(response, revoked.status, revoked.getMessage(), revoked.type, revoked.code);
+                    RelayErrors.answerBeforeOutput(response, Cut.revoked());
                 }
             } catch (IOException | RuntimeException e) {
                 clientGone();
