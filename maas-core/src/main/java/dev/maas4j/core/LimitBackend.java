@@ -1,5 +1,7 @@
 package dev.maas4j.core;
 
+import dev.maas4j.api.TimeSource;
+import dev.maas4j.core.internal.LocalLimitBackend;
 import io.github.bucket4j.Bucket;
 import io.github.bucket4j.BucketConfiguration;
 
@@ -24,4 +26,12 @@ public interface LimitBackend {
      *                      would be full again anyway, so a backend may forget it
      */
     Bucket bucket(String key, BucketConfiguration configuration, java.time.Duration idleTtl);
+
+    /**
+     * The backend an engine uses when none is given: buckets in this process's memory, on
+     * {@code time}, forgotten once idle for their {@code idleTtl}. Thread-safe.
+     */
+    static LimitBackend local(TimeSource time) {
+        return new LocalLimitBackend(time);
+    }
 }

@@ -29,7 +29,6 @@ import dev.maas4j.core.internal.KeyRefusal;
 import dev.maas4j.core.internal.LastUsedWriter;
 import dev.maas4j.core.internal.LimitPlanner;
 import dev.maas4j.core.internal.LimitRefusal;
-import dev.maas4j.core.internal.LocalLimitBackend;
 import dev.maas4j.core.internal.Plan;
 import dev.maas4j.core.internal.Planner;
 import dev.maas4j.core.internal.RefusedPlan;
@@ -131,7 +130,7 @@ public final class MaasEngine implements AutoCloseable {
         SubscriptionChooser chooser = new SubscriptionChooser();
         this.catalogView = new CatalogView(catalogStore, authorizer, chooser);
         this.planner = new Planner(authorizer, chooser, new LimitPlanner(time, b.budgets, b.budgetZone, meters));
-        LimitBackend local = new LocalLimitBackend(time);
+        LimitBackend local = LimitBackend.local(time);
         this.reserver = new Reserver(b.limitBackend != null ? b.limitBackend : local,
                 b.limitBackend != null && b.failureMode == FailureMode.FAIL_OPEN ? local : null, time,
                 b.reservationStrategy, b.defaultMaxOutputTokens, b.expectedOutputTokens);

@@ -9,7 +9,6 @@ import dev.maas4j.api.UsageLedger;
 import dev.maas4j.core.InMemoryAuditLog;
 import dev.maas4j.core.InMemoryStore;
 import dev.maas4j.core.LimitBackend;
-import dev.maas4j.core.internal.LocalLimitBackend;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Nested;
@@ -81,7 +80,7 @@ class InMemoryBackendsTest {
     class Limits extends LimitBackendContract {
         @Override
         protected LimitBackend newBackend(TimeSource time) {
-            return new LocalLimitBackend(time);
+            return LimitBackend.local(time);
         }
     }
 }
