@@ -65,6 +65,11 @@ import java.util.stream.Collectors;
  * {@code --store h2|memory [h2]} (the gateway's store: its default H2 file, in a temporary directory),
  * {@code --max-connections 512}. All traffic goes to 127.0.0.1; every loop is bounded by the
  * schedule and the drain time.
+ *
+ * <p>Longer than our usual class because it is a runnable program: option parsing, the run
+ * schedule and the report are kept with the {@code main} they serve, where a reader of a result
+ * can check how it was produced in one file; the moving parts (upstream, generators) are their own
+ * classes.
  */
 public final class GatewayOverhead {
     private static final String MODEL = FakeUpstream.MODEL;
