@@ -93,6 +93,10 @@ import javax.sql.DataSource;
  *
  * <p>Thread-safe. {@link #close()} stops the change feed and maintenance and closes the pool the
  * store created (a data source given to it is left open).
+ *
+ * <p>Longer than our usual class: it is the public surface of a store that implements four SPIs
+ * (keys, catalog, ledger and audit) plus its builder, each method a documented
+ * one-line delegation to a repository in {@code internal}; the behaviour lives there.
  */
 public final class JdbcStore implements KeyStore, CatalogStore, UsageLedger, AuditLog, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(JdbcStore.class);

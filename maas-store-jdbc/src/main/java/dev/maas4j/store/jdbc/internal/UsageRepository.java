@@ -44,6 +44,11 @@ import java.util.function.Consumer;
  * <p>Reads take whole hours from the rollup that fits the query (per model and subscription, per
  * key, or per group) and only the partial hours at either end of the range from the events, so a
  * 30-day total reads a few hundred rollup rows whatever the number of events. Thread-safe.
+ *
+ * <p>Longer than our usual class: the append path (lines up to {@code micros}) and the read path
+ * share the rollups' column lists and keys, which must agree exactly, or totals read from a rollup
+ * would differ from totals read from the events. Splitting it into a writer and a reader over one
+ * shared table description is the next step; it was left for a change of its own.
  */
 public final class UsageRepository {
     private static final int MAX_ATTEMPTS = 8;
