@@ -120,8 +120,9 @@ public final class KeyService {
             return Optional.of(latest);
         }
         if (expiresAt.get().isAfter(latest)) {
-            throw new KeyRequestException(field, KeyRequestException.INVALID_REQUEST, field + " must be at most "
-                    + DurationText.format(longest.get()) + " from now");
+            throw new KeyRequestException(field, KeyRequestException.INVALID_REQUEST, field
+                    + " exceeds the maximum of " + DurationText.format(longest.get())
+                    + (field.equals("expiresAt") ? " from now" : ""));
         }
         return expiresAt;
     }

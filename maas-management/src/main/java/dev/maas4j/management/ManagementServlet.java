@@ -140,7 +140,8 @@ public final class ManagementServlet extends HttpServlet {
 
         /**
          * The base URL clients call models at, e.g. {@code https://maas.example.com}; a key's assets
-         * show {@code <base>/<namespace>/<model>/v1}. Default: the scheme, host and port of each
+         * and the model list show {@code <base>/<namespace>/<model>}, the base URL a client appends
+         * {@code /v1/...} to (Open Data Hub's {@code url}). Default: the scheme, host and port of each
          * management request, which is right when both are served by the same gateway.
          */
         public Builder gatewayBaseUrl(URI value) {

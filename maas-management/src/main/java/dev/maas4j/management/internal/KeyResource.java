@@ -157,7 +157,9 @@ final class KeyResource {
     }
 
     private void list(Call call) throws IOException {
-        int limit = call.intQuery("limit", settings.maxPageSize(), 1, settings.maxPageSize());
+        // capped like the search's pagination.limit
+        int limit = Math.min(call.intQuery("limit", settings.maxPageSize(), 1, Integer.MAX_VALUE),
+                settings.maxPageSize());
         int offset = call.intQuery("offset", 0, 0, Integer.MAX_VALUE);
         Optional<Subject> owner = owner(call, call.query("username"), "listing another user's keys");
         call.json(200, page(engine.keys().search(new KeyQuery(owner, EnumSet.allOf(KeyStatus.class), Optional.empty(),
@@ -199,17 +201,19 @@ final class KeyResource {
         if (!SORT_FIELDS.contains(by)) {
             throw ApiException.invalid("sort.by", "sort.by must be one of created_at, expires_at, last_used_at, name");
         }
-        String order = sort.order() == null ? "desc" : sort.order();
+        // any case, as Open Data Hub reads it ("DESC")
+        String order = sort.order() == null ? "desc" : sort.order().toLowerCase(Locale.ROOT);
         if (!order.equals("asc") && !order.equals("desc")) {
             throw ApiException.invalid("sort.order", "sort.order must be asc or desc");
         }
         KeyJson.Pagination pagination = body.pagination() != null ? body.pagination()
                 : new KeyJson.Pagination(null, null);
         int limit = pagination.limit() == null ? Math.min(50, settings.maxPageSize()) : pagination.limit();
-        if (limit < 1 || limit > settings.maxPageSize()) {
-            throw ApiException.invalid("pagination.limit", "pagination.limit must be between 1 and "
-                    + settings.maxPageSize());
+        if (limit < 1) {
+            throw ApiException.invalid("pagination.limit", "pagination.limit must be at least 1");
         }
+        // a larger page than the server gives is capped, as Open Data Hub does: has_more says the rest
+        limit = Math.min(limit, settings.maxPageSize());
         int offset = pagination.offset() == null ? 0 : pagination.offset();
         if (offset < 0) {
             throw ApiException.invalid("pagination.offset", "pagination.offset must not be negative");
@@ -229,12 +233,11 @@ final class KeyResource {
         ApiKey key = visibleKey(call, call.variable("id"));
         Instant now = call.now;
         Identity identity = engine.identityOf(key.owner());
-        String base = call.gatewayBase(settings);
         List<KeyJson.ModelAsset> models = new ArrayList<>();
         for (ModelAccess access : engine.catalog().accessibleModels(key, identity)) {
             ModelRef model = access.model();
             models.add(new KeyJson.ModelAsset(model.name(), model.name(), model.displayName(), model.namespace(),
-                    base + "/" + model.namespace() + "/" + model.name() + "/v1", access.subscriptions()));
+                    call.modelUrl(settings, model), access.subscriptions()));
         }
         call.json(200, new KeyJson.Details(KeyViews.view(key, now), new KeyJson.Assets(models), KeyViews.policies(engine.catalog(), key, identity)));
     }
@@ -264,9 +267,11 @@ final class KeyResource {
                         ? "your roles do not allow revoking API keys"
                         : "revoking another user's API key requires the admin role");
             }
-            boolean revoked = engine.revokeKey(id);
-            if (!revoked) {
-                details.put("alreadyRevoked", "true");
+            if (!engine.revokeKey(id)) {
+                // as Open Data Hub answers: only an active key can be revoked, a revoked one is not found
+                details.put("reason", "already revoked");
+                audit.record(call, "api_key.revoke", resource, Audit.FAILED, details);
+                throw ApiException.notFound("key_not_found", "API key not found or already revoked: '" + id + "'");
             }
             audit.record(call, "api_key.revoke", resource, Audit.SUCCESS, details);
             call.json(200, KeyViews.view(engine.keys().find(id).orElse(key), call.now));
