@@ -101,6 +101,7 @@ public final class ManagementServlet extends HttpServlet {
         private int maxPageSize = 100;
         private Duration maxKeyLifetime = Duration.ofDays(90);
         private Duration ephemeralKeyLifetime = Duration.ofHours(1);
+        private int maxActiveKeysPerSubscription;
 
         private Builder(MaasEngine engine) {
             this.engine = Objects.requireNonNull(engine, "engine");
@@ -188,6 +189,17 @@ public final class ManagementServlet extends HttpServlet {
         }
 
         /**
+         * The most active keys one owner may hold bound to one subscription (default: no limit).
+         * Creating one more is refused with {@code 409 key_limit_reached}, naming the limit;
+         * revoking a key (or its expiry) frees a slot.
+         */
+        public Builder maxActiveKeysPerSubscription(int value) {
+            once("maxActiveKeysPerSubscription");
+            maxActiveKeysPerSubscription = positive(value, "maxActiveKeysPerSubscription");
+            return this;
+        }
+
+        /**
          * Builds the servlet.
          *
          * @throws IllegalStateException if no identity resolver was set
@@ -203,7 +215,7 @@ public final class ManagementServlet extends HttpServlet {
                         + ") must not exceed maxKeyLifetime (" + maxKeyLifetime + ")");
             }
             Settings settings = new Settings(gatewayBaseUrl, maxBodyBytes, maxPageSize, maxKeyLifetime,
-                    ephemeralKeyLifetime);
+                    ephemeralKeyLifetime, maxActiveKeysPerSubscription);
             AuthFailureThrottle failures = throttle != null ? throttle : AuthFailureThrottle.builder()
                     .timeSource(engine.timeSource()).meterRegistry(engine.meterRegistry()).build();
             return new ManagementServlet(new ManagementApi(engine, resolver, failures, log, settings), log);

@@ -85,6 +85,22 @@ final class KeyJson {
         }
     }
 
+    /** {@code POST /api-keys/{id}/rotate}: how long the old secret is still accepted (default {@code 0s}). */
+    record RotateRequest(String overlap) {
+    }
+
+    /**
+     * The answer to a rotation: the key's new secret, shown this once, in the creation's shape, and
+     * until when the old secret is accepted (absent without an overlap).
+     */
+    @JsonPropertyOrder({"previousKeyValidUntil"})
+    record Rotated(@JsonUnwrapped Created created, String previousKeyValidUntil) {
+        @Override
+        public String toString() {
+            return "Rotated[id=" + created.id() + ", key=redacted]";
+        }
+    }
+
     /** {@code POST /api-keys/search}. */
     record SearchRequest(SearchFilters filters, Sort sort, Pagination pagination) {
     }

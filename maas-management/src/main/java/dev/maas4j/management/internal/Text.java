@@ -54,6 +54,18 @@ final class Text {
         return duration;
     }
 
+    /**
+     * Parses a duration, zero allowed, in {@link DurationText}'s syntax.
+     *
+     * @throws ApiException 400 naming {@code field}
+     */
+    static Duration parseDuration(String text, String field) {
+        if (!DurationText.isDuration(text)) {
+            throw ApiException.invalid(field, field + " must be a duration such as 0s, 90m, 1h30m or 3600 (seconds)");
+        }
+        return DurationText.parse(text, field);
+    }
+
     /** A duration in maas4j's syntax, in the largest whole unit: {@code 30d}, {@code 12h}, {@code 90m}, {@code 45s}. */
     static String relative(Duration duration) {
         return DurationText.format(duration);
