@@ -27,12 +27,27 @@ import java.util.Optional;
  * @param subscription  the subscription the key is bound to, if any
  * @param scope         the assets the key may reach
  * @param limits        the key's own limits
- * @param metadata      free-form labels
+ * @param metadata       free-form labels
+ * @param previousSecret the secret replaced by the last rotation, while it is still accepted (a
+ *                       store may drop it once {@link PreviousSecret#validUntil()} has passed)
  */
 public record ApiKey(String id, String name, String description, Subject owner, SecretHash secretHash,
                      String displayPrefix, Instant createdAt, Optional<Instant> expiresAt,
                      Optional<Instant> lastUsedAt, Optional<Instant> revokedAt, Optional<String> subscription,
-                     KeyScope scope, KeyLimits limits, Map<String, String> metadata) {
+                     KeyScope scope, KeyLimits limits, Map<String, String> metadata,
+                     Optional<PreviousSecret> previousSecret) {
+
+    /**
+     * A key without a previous secret: the components as before rotation was added (what a store
+     * that does not rotate builds).
+     */
+    public ApiKey(String id, String name, String description, Subject owner, SecretHash secretHash,
+                  String displayPrefix, Instant createdAt, Optional<Instant> expiresAt, Optional<Instant> lastUsedAt,
+                  Optional<Instant> revokedAt, Optional<String> subscription, KeyScope scope, KeyLimits limits,
+                  Map<String, String> metadata) {
+        this(id, name, description, owner, secretHash, displayPrefix, createdAt, expiresAt, lastUsedAt, revokedAt,
+                subscription, scope, limits, metadata, Optional.empty());
+    }
 
     /** Validates and copies the components. */
     public ApiKey {
@@ -50,6 +65,7 @@ public record ApiKey(String id, String name, String description, Subject owner, 
         Objects.requireNonNull(scope, "scope");
         Objects.requireNonNull(limits, "limits");
         metadata = Checks.map(metadata, "metadata");
+        Objects.requireNonNull(previousSecret, "previousSecret");
         if (expiresAt.isPresent() && expiresAt.get().isBefore(createdAt)) {
             throw new IllegalArgumentException("expiresAt must not be before createdAt");
         }
@@ -92,6 +108,7 @@ public record ApiKey(String id, String name, String description, Subject owner, 
         private KeyScope scope = KeyScope.UNRESTRICTED;
         private KeyLimits limits = KeyLimits.NONE;
         private Map<String, String> metadata = new LinkedHashMap<>();
+        private Optional<PreviousSecret> previousSecret = Optional.empty();
 
         private Builder() {
         }
@@ -111,6 +128,7 @@ public record ApiKey(String id, String name, String description, Subject owner, 
             scope = key.scope;
             limits = key.limits;
             metadata = new LinkedHashMap<>(key.metadata);
+            previousSecret = key.previousSecret;
         }
 
         /** Sets the public id. */
@@ -215,10 +233,16 @@ public record ApiKey(String id, String name, String description, Subject owner, 
             return this;
         }
 
+        /** Sets or clears the previous secret (kept by a rotation for its overlap). */
+        public Builder previousSecret(Optional<PreviousSecret> value) {
+            previousSecret = Objects.requireNonNull(value, "previousSecret");
+            return this;
+        }
+
         /** Builds the key. */
         public ApiKey build() {
             return new ApiKey(id, name, description, owner, secretHash, displayPrefix, createdAt, expiresAt,
-                    lastUsedAt, revokedAt, subscription, scope, limits, metadata);
+                    lastUsedAt, revokedAt, subscription, scope, limits, metadata, previousSecret);
         }
     }
 }

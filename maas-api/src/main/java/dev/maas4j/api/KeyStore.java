@@ -36,6 +36,27 @@ public interface KeyStore {
      */
     boolean revoke(String id, Instant at);
 
+    /**
+     * Rotates a key's secret: replaces its hash by {@code replacement}, keeping its id, settings,
+     * last use and usage, and keeps {@code previous} (the hash replaced, accepted until its instant),
+     * or none. A compare-and-set: it changes nothing unless the key exists, is not revoked and its
+     * hash is still {@code expected}, so that of two concurrent rotations one wins and the other
+     * learns it. Listeners are told {@code keyChanged(id)}, as for a revocation, so that caches drop
+     * the old hash.
+     *
+     * <p>A database store keeps the previous hash apart from the current one (the current hash is
+     * what keys are looked up by, and is unique).
+     *
+     * @return {@code true} if the secret was replaced
+     * @throws UnsupportedOperationException if the store cannot rotate secrets (the default)
+     * @throws StoreException                if the store fails
+     */
+    default boolean replaceSecret(String id, SecretHash expected, SecretHash replacement,
+                                  java.util.Optional<PreviousSecret> previous) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot rotate API keys:"
+                + " it does not implement KeyStore.replaceSecret");
+    }
+
     /** Records that the keys were used, keeping the latest time per key; unknown ids are ignored. */
     void recordLastUsed(java.util.Map<String, Instant> lastUsedByKeyId);
 

@@ -23,8 +23,23 @@ class DurationTextTest {
     }
 
     @Test
+    void goDurationsAndPlainSecondsParse() {
+        // what Open Data Hub's maas-api accepts for expiresIn (Go's time.ParseDuration, and seconds)
+        assertEquals(Duration.ofSeconds(1), DurationText.parse("1s", "x"));
+        assertEquals(Duration.ofMinutes(90), DurationText.parse("1h30m", "x"));
+        assertEquals(Duration.ofSeconds(2 * 3600 + 45 * 60 + 30), DurationText.parse("2h45m30s", "x"));
+        assertEquals(Duration.ofMinutes(90), DurationText.parse("1.5h", "x"));
+        assertEquals(Duration.ofNanos(1_500), DurationText.parse("1us500ns", "x"));
+        assertEquals(Duration.ofMillis(3), DurationText.parse("3\u00b5s", "x").multipliedBy(1000));
+        assertEquals(Duration.ofHours(1), DurationText.parse("3600", "x"));
+        assertEquals(Duration.ZERO, DurationText.parse("0", "x"));
+        assertEquals(Duration.ofDays(1).plusHours(12), DurationText.parse("1d12h", "x"));
+    }
+
+    @Test
     void anythingElseIsOneMessageNamingTheSettingAndTheText() {
-        for (String bad : new String[] {"5x", "", "5", "m", "1.5h", "-1s", "1h30m", "1 h", "1000000000s", "PT5M"}) {
+        for (String bad : new String[] {"5x", "", "m", "1.h", "-1s", "1h 30m", "1 h", "1000000000s", "PT5M",
+                "1000000000", "5.5", "h1"}) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                     () -> DurationText.parse(bad, "upstream.idleTimeout"));
             assertEquals("upstream.idleTimeout: \"" + bad + "\" is not a duration (e.g. 30s, 5m)", e.getMessage());

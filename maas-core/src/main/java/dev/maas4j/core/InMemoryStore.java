@@ -9,6 +9,8 @@ import dev.maas4j.api.Identity;
 import dev.maas4j.api.IdentityDirectory;
 import dev.maas4j.api.KeyStore;
 import dev.maas4j.api.ModelRef;
+import dev.maas4j.api.PreviousSecret;
+import dev.maas4j.api.SecretHash;
 import dev.maas4j.api.Subject;
 import dev.maas4j.api.Subscription;
 import dev.maas4j.api.UsageBucket;
@@ -113,6 +115,17 @@ public final class InMemoryStore implements KeyStore, CatalogStore, UsageLedger,
     @Override
     public boolean revoke(String id, Instant at) {
         return keys.revoke(id, at);
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Tells the listeners {@code keyChanged(id)} when the secret was replaced.
+     */
+    @Override
+    public boolean replaceSecret(String id, SecretHash expected, SecretHash replacement,
+                                 Optional<PreviousSecret> previous) {
+        return keys.replaceSecret(id, expected, replacement, previous);
     }
 
     /**

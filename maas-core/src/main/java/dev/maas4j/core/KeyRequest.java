@@ -25,10 +25,13 @@ import java.util.Optional;
  * @param metadata     free-form labels
  * @param maxLifetime  the longest life this key may have, below the engine's maximum (an ephemeral
  *                     key's, say); a key given no expiry gets the shorter of the two
+ * @param maxActiveKeysPerSubscription the most active keys the owner may hold bound to the
+ *                     request's subscription, this one included ({@code 0}: no limit)
  */
 public record KeyRequest(Subject owner, String name, String description, Optional<Instant> expiresAt,
                          Optional<Duration> expiresIn, Optional<String> subscription, KeyScope scope, KeyLimits limits,
-                         Map<String, String> metadata, Optional<Duration> maxLifetime) {
+                         Map<String, String> metadata, Optional<Duration> maxLifetime,
+                         int maxActiveKeysPerSubscription) {
 
     /** Validates and copies the components. */
     public KeyRequest {
@@ -55,6 +58,17 @@ public record KeyRequest(Subject owner, String name, String description, Optiona
                 throw new IllegalArgumentException("maxLifetime must be positive, was " + d);
             }
         });
+        if (maxActiveKeysPerSubscription < 0) {
+            throw new IllegalArgumentException("maxActiveKeysPerSubscription must not be negative, was "
+                    + maxActiveKeysPerSubscription);
+        }
+    }
+
+    /** A request without a limit on active keys: the components as before that limit was added. */
+    public KeyRequest(Subject owner, String name, String description, Optional<Instant> expiresAt,
+                      Optional<Duration> expiresIn, Optional<String> subscription, KeyScope scope, KeyLimits limits,
+                      Map<String, String> metadata, Optional<Duration> maxLifetime) {
+        this(owner, name, description, expiresAt, expiresIn, subscription, scope, limits, metadata, maxLifetime, 0);
     }
 
     /** A request without a lifetime of its own: the components as before {@code maxLifetime} was added. */
@@ -81,6 +95,7 @@ public record KeyRequest(Subject owner, String name, String description, Optiona
         private KeyLimits limits = KeyLimits.NONE;
         private final Map<String, String> metadata = new LinkedHashMap<>();
         private Optional<Duration> maxLifetime = Optional.empty();
+        private int maxActiveKeysPerSubscription;
 
         private Builder(Subject owner, String name) {
             this.owner = owner;
@@ -135,10 +150,19 @@ public record KeyRequest(Subject owner, String name, String description, Optiona
             return this;
         }
 
+        /**
+         * Sets the most active keys the owner may hold bound to the subscription, this one included
+         * ({@code 0}, the default: no limit).
+         */
+        public Builder maxActiveKeysPerSubscription(int value) {
+            maxActiveKeysPerSubscription = value;
+            return this;
+        }
+
         /** Builds the request. */
         public KeyRequest build() {
             return new KeyRequest(owner, name, description, expiresAt, expiresIn, subscription, scope, limits,
-                    metadata, maxLifetime);
+                    metadata, maxLifetime, maxActiveKeysPerSubscription);
         }
     }
 }

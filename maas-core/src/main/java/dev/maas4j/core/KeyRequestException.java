@@ -19,6 +19,11 @@ public final class KeyRequestException extends IllegalArgumentException {
 
     /** The code of a subscription that does not exist or is not the owner's (one code for both). */
     public static final String INVALID_SUBSCRIPTION = "invalid_subscription";
+    /**
+     * The code of a key refused because its owner already holds the most active keys allowed for
+     * the subscription ({@link KeyRequest#maxActiveKeysPerSubscription()}).
+     */
+    public static final String KEY_LIMIT_REACHED = "key_limit_reached";
     /** The code of any other invalid field. */
     public static final String INVALID_REQUEST = "invalid_request";
 

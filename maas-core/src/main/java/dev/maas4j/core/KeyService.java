@@ -7,6 +7,7 @@ import dev.maas4j.api.IdentityDirectory;
 import dev.maas4j.api.KeyQuery;
 import dev.maas4j.api.KeyStatus;
 import dev.maas4j.api.KeyStore;
+import dev.maas4j.api.PreviousSecret;
 import dev.maas4j.api.Subject;
 import dev.maas4j.api.Subscription;
 import dev.maas4j.api.TimeSource;
@@ -17,6 +18,7 @@ import dev.maas4j.core.internal.RevocationWatch;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.ConcurrentModificationException;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -24,7 +26,8 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * API keys: create one (with every check, in one place), revoke one or many, find and search them,
+ * API keys: create one (with every check, in one place), rotate its secret, revoke one or many, find
+ * and search them,
  * and the subscription a new key is bound to by default. What every front end (the management
  * API, a portal, an embedding application) calls, so that they all follow the same rules.
  * Obtained from {@link MaasEngine#keys()}.
@@ -41,6 +44,9 @@ import java.util.Set;
  * <p>Thread-safe; the store does the I/O.
  */
 public final class KeyService {
+    /** The longest a rotated key's old secret may still be accepted ({@link #rotate}). */
+    public static final Duration MAX_ROTATION_OVERLAP = Duration.ofDays(7);
+
     private final KeyStore store;
     private final CatalogService catalog;
     private final IdentityDirectory directory;
@@ -76,6 +82,7 @@ public final class KeyService {
         Optional<Instant> expiresAt = expiry(request, now);
         if (request.subscription().isPresent()) {
             checkSubscription(request.subscription().get(), request.owner());
+            checkActiveKeys(request);
         }
         for (String model : request.scope().models()) {
             if (catalog.findModel(model).isEmpty()) {
@@ -120,8 +127,9 @@ public final class KeyService {
             return Optional.of(latest);
         }
         if (expiresAt.get().isAfter(latest)) {
-            throw new KeyRequestException(field, KeyRequestException.INVALID_REQUEST, field + " must be at most "
-                    + DurationText.format(longest.get()) + " from now");
+            throw new KeyRequestException(field, KeyRequestException.INVALID_REQUEST, field
+                    + " exceeds the maximum of " + DurationText.format(longest.get())
+                    + (field.equals("expiresAt") ? " from now" : ""));
         }
         return expiresAt;
     }
@@ -143,6 +151,64 @@ public final class KeyService {
             throw new KeyRequestException("subscription", KeyRequestException.INVALID_SUBSCRIPTION,
                     "subscription '" + name + "' does not exist or is not available to the key's owner");
         }
+    }
+
+    /**
+     * Refuses a key beyond {@link KeyRequest#maxActiveKeysPerSubscription()}. Checked, not reserved:
+     * creations of one owner racing each other may together pass the limit by their number.
+     */
+    private void checkActiveKeys(KeyRequest request) {
+        int max = request.maxActiveKeysPerSubscription();
+        if (max == 0) {
+            return;
+        }
+        String subscription = request.subscription().orElseThrow();
+        int active = active(Optional.of(request.owner()), Optional.of(subscription)).size();
+        if (active >= max) {
+            throw new KeyRequestException("subscription", KeyRequestException.KEY_LIMIT_REACHED,
+                    "the key's owner already holds " + active + " active API key(s) for subscription '"
+                            + subscription + "', the maximum of " + max + ": revoke one to create another");
+        }
+    }
+
+    /**
+     * Gives a key a new secret: the same id, so that it keeps its settings, its usage history and
+     * its last use; the secret is shown this once. The old secret is accepted for {@code overlap}
+     * more (zero: it stops at once), so that its clients can move; a secret replaced by an earlier
+     * rotation stops now, whatever was left of its overlap. Needs a store that implements
+     * {@link KeyStore#replaceSecret}.
+     *
+     * @param keyId   the key
+     * @param overlap how long the old secret is still accepted, zero to {@link #MAX_ROTATION_OVERLAP}
+     * @return the rotated key and its new secret; empty if there is no active key with this id
+     * @throws KeyRequestException           naming {@code overlap} when it is out of range
+     * @throws UnsupportedOperationException if the key store cannot rotate secrets
+     */
+    public Optional<CreatedKey> rotate(String keyId, Duration overlap) {
+        Objects.requireNonNull(keyId, "keyId");
+        Objects.requireNonNull(overlap, "overlap");
+        if (overlap.isNegative() || overlap.compareTo(MAX_ROTATION_OVERLAP) > 0) {
+            throw new KeyRequestException("overlap", KeyRequestException.INVALID_REQUEST,
+                    "overlap must be between 0s and " + DurationText.format(MAX_ROTATION_OVERLAP));
+        }
+        // a rotation that lost a race with another is tried again on the key as the winner left it
+        for (int attempt = 0; attempt < 3; attempt++) {
+            Instant now = time.now();
+            Optional<ApiKey> found = store.findById(keyId);
+            if (found.isEmpty() || found.get().status(now) != KeyStatus.ACTIVE) {
+                return Optional.empty();
+            }
+            ApiKey key = found.get();
+            KeyCodec.NewKey generated = codec.generateFor(keyId);
+            Optional<PreviousSecret> previous = overlap.isZero() ? Optional.empty()
+                    : Optional.of(new PreviousSecret(key.secretHash(), now.plus(overlap)));
+            if (store.replaceSecret(keyId, key.secretHash(), generated.hash(), previous)) {
+                authenticator.invalidate(keyId);
+                ApiKey rotated = key.toBuilder().secretHash(generated.hash()).previousSecret(previous).build();
+                return Optional.of(new CreatedKey(rotated, generated.presented()));
+            }
+        }
+        throw new ConcurrentModificationException("key " + keyId + " was changed concurrently, try again");
     }
 
     /**

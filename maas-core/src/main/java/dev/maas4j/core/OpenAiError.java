@@ -42,6 +42,17 @@ public record OpenAiError(String message, String type, Optional<String> param, S
 
     /** The error as UTF-8 JSON. */
     public byte[] toJson() {
+        return toJson(false);
+    }
+
+    /**
+     * The error as UTF-8 JSON, with {@code code} repeated at the top level when {@code topLevelCode}:
+     * {@code {"error":{...,"code":"invalid_subscription"},"code":"invalid_subscription"}}. The
+     * management API writes this shape, because Open Data Hub's key handlers answer
+     * {@code {"error":"...","code":"..."}}: a client that reads {@code body.code} and one that reads
+     * {@code body.error.code} both find it.
+     */
+    public byte[] toJson(boolean topLevelCode) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(160);
         try (JsonGenerator g = JSON.createGenerator(out)) {
             g.writeStartObject();
@@ -55,6 +66,9 @@ public record OpenAiError(String message, String type, Optional<String> param, S
             }
             g.writeStringField("code", code);
             g.writeEndObject();
+            if (topLevelCode) {
+                g.writeStringField("code", code);
+            }
             g.writeEndObject();
         } catch (IOException e) {
             // writing to memory does no I/O

@@ -110,7 +110,7 @@ class KeyLifecycleTest {
             KeyRequestException e = assertThrows(KeyRequestException.class, () -> f.engine.createKey(
                     KeyRequest.builder(Subject.user("alice"), "k").expiresIn(Duration.ofDays(91)).build()));
             assertEquals("expiresIn", e.field(), "the field the request used is named");
-            assertTrue(e.getMessage().contains("at most 90d"), e.getMessage());
+            assertTrue(e.getMessage().contains("exceeds the maximum of 90d"), e.getMessage());
         }
     }
 

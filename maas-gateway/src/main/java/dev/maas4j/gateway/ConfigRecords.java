@@ -61,6 +61,7 @@ final class ConfigRecords {
         // the management API's ephemeral keys live an hour: the longest life cannot be shorter
         Optional<Duration> lifetime = s.optionalDuration("maxKeyLifetime", Duration.ofHours(1));
         boolean cut = s.flag("cutRevokedRequests");
+        int maxKeys = s.integer("maxActiveKeysPerSubscription", 0, Integer.MAX_VALUE);
         ConfigSection media = s.section("mediaTokens");
         GatewayConfig.MediaTokens mediaTokens = new GatewayConfig.MediaTokens(media.number("image", 0, Long.MAX_VALUE),
                 media.number("audio", 0, Long.MAX_VALUE), media.number("file", 0, Long.MAX_VALUE));
@@ -72,7 +73,7 @@ final class ConfigRecords {
         bound.end();
         s.end();
         return new GatewayConfig.Engine(strategy, maxOutput, expectedOutput, secret, lifetime, cut, mediaTokens,
-                usageBound);
+                usageBound, maxKeys);
     }
 
     static GatewayConfig.Admin admin(ConfigSection s, Map<String, String> env) {

@@ -193,10 +193,20 @@ public record GatewayConfig(Server server, Upstream upstream, Engine engine, Adm
      * @param cutRevokedRequests     whether a revoked key's requests in flight are cut
      * @param mediaTokens            tokens reserved per image, audio clip and file in a prompt
      * @param usageBound             how far reported usage is believed before it is clamped
+     * @param maxActiveKeysPerSubscription the most active keys a user may hold per subscription (0: no limit)
      */
     public record Engine(ReservationStrategy reservationStrategy, long defaultMaxOutputTokens,
                          long expectedOutputTokens, Optional<Secret> serverSecret, Optional<Duration> maxKeyLifetime,
-                         boolean cutRevokedRequests, MediaTokens mediaTokens, UsageBound usageBound) {
+                         boolean cutRevokedRequests, MediaTokens mediaTokens, UsageBound usageBound,
+                         int maxActiveKeysPerSubscription) {
+        /** Without a limit on active keys: the components as before that limit was added. */
+        public Engine(ReservationStrategy reservationStrategy, long defaultMaxOutputTokens, long expectedOutputTokens,
+                      Optional<Secret> serverSecret, Optional<Duration> maxKeyLifetime, boolean cutRevokedRequests,
+                      MediaTokens mediaTokens, UsageBound usageBound) {
+            this(reservationStrategy, defaultMaxOutputTokens, expectedOutputTokens, serverSecret, maxKeyLifetime,
+                    cutRevokedRequests, mediaTokens, usageBound, 0);
+        }
+
         /** Checks that every part is present. */
         public Engine {
             Objects.requireNonNull(reservationStrategy, "reservationStrategy");

@@ -87,6 +87,9 @@ final class GatewayRoutes {
                 .auditLog(audit);
         // the management API creates the keys: the longest life of one is its setting too
         config.engine().maxKeyLifetime().ifPresent(api::maxKeyLifetime);
+        if (config.engine().maxActiveKeysPerSubscription() > 0) {
+            api.maxActiveKeysPerSubscription(config.engine().maxActiveKeysPerSubscription());
+        }
         management.addServlet(new ServletHolder("management", api.build()), "/v1/*");
         return new ContextHandlerCollection(management, health, models);
     }

@@ -101,6 +101,7 @@ public final class ManagementServlet extends HttpServlet {
         private int maxPageSize = 100;
         private Duration maxKeyLifetime = Duration.ofDays(90);
         private Duration ephemeralKeyLifetime = Duration.ofHours(1);
+        private int maxActiveKeysPerSubscription;
 
         private Builder(MaasEngine engine) {
             this.engine = Objects.requireNonNull(engine, "engine");
@@ -140,7 +141,8 @@ public final class ManagementServlet extends HttpServlet {
 
         /**
          * The base URL clients call models at, e.g. {@code https://maas.example.com}; a key's assets
-         * show {@code <base>/<namespace>/<model>/v1}. Default: the scheme, host and port of each
+         * and the model list show {@code <base>/<namespace>/<model>}, the base URL a client appends
+         * {@code /v1/...} to (Open Data Hub's {@code url}). Default: the scheme, host and port of each
          * management request, which is right when both are served by the same gateway.
          */
         public Builder gatewayBaseUrl(URI value) {
@@ -187,6 +189,17 @@ public final class ManagementServlet extends HttpServlet {
         }
 
         /**
+         * The most active keys one owner may hold bound to one subscription (default: no limit).
+         * Creating one more is refused with {@code 409 key_limit_reached}, naming the limit;
+         * revoking a key (or its expiry) frees a slot.
+         */
+        public Builder maxActiveKeysPerSubscription(int value) {
+            once("maxActiveKeysPerSubscription");
+            maxActiveKeysPerSubscription = positive(value, "maxActiveKeysPerSubscription");
+            return this;
+        }
+
+        /**
          * Builds the servlet.
          *
          * @throws IllegalStateException if no identity resolver was set
@@ -202,7 +215,7 @@ public final class ManagementServlet extends HttpServlet {
                         + ") must not exceed maxKeyLifetime (" + maxKeyLifetime + ")");
             }
             Settings settings = new Settings(gatewayBaseUrl, maxBodyBytes, maxPageSize, maxKeyLifetime,
-                    ephemeralKeyLifetime);
+                    ephemeralKeyLifetime, maxActiveKeysPerSubscription);
             AuthFailureThrottle failures = throttle != null ? throttle : AuthFailureThrottle.builder()
                     .timeSource(engine.timeSource()).meterRegistry(engine.meterRegistry()).build();
             return new ManagementServlet(new ManagementApi(engine, resolver, failures, log, settings), log);

@@ -11,6 +11,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.maas4j.api.ApiKey;
 import dev.maas4j.api.KeyStatus;
 import dev.maas4j.api.KeyStore;
+import dev.maas4j.api.PreviousSecret;
+import dev.maas4j.api.SecretHash;
 import dev.maas4j.api.Subject;
 import dev.maas4j.testing.TestData.RecordingListener;
 import java.time.Duration;
@@ -294,6 +296,75 @@ public abstract class KeyStoreContract {
 
         assertTrue(store.findById("k1").isPresent());
         eventually("the second listener was told").until(() -> listener.keys.contains("k1"));
+    }
+
+    // ------------------------------------------------------------------ rotation (KeyStore.replaceSecret)
+
+    /**
+     * {@link KeyStore#replaceSecret}, or the test skipped (not failed) for a store that does not
+     * implement it: rotation is optional, and the skip says what is missing.
+     */
+    private boolean replaceSecret(String id, SecretHash expected, SecretHash replacement,
+                                  Optional<PreviousSecret> previous) {
+        try {
+            return store.replaceSecret(id, expected, replacement, previous);
+        } catch (UnsupportedOperationException e) {
+            Assumptions.abort("the store does not rotate secrets: " + e.getMessage());
+            throw e;
+        }
+    }
+
+    @Test
+    void replacingTheSecretKeepsEverythingElseAndThePreviousHash() {
+        ApiKey key = TestData.fullKey("rot1");
+        store.create(key);
+        SecretHash next = TestData.hashOf("rot1-next");
+        PreviousSecret previous = new PreviousSecret(key.secretHash(), T0.plusSeconds(600));
+
+        assertTrue(replaceSecret("rot1", key.secretHash(), next, Optional.of(previous)));
+
+        ApiKey found = store.findById("rot1").orElseThrow();
+        assertTrue(found.secretHash().matches(next.toBytes()), "the new hash is current");
+        assertEquals(Optional.of(previous), found.previousSecret());
+        assertEquals(TestData.normalized(key.toBuilder().secretHash(next).previousSecret(Optional.of(previous))
+                .build()), TestData.normalized(found));
+    }
+
+    @Test
+    void replacingTheSecretIsACompareAndSet() {
+        ApiKey key = key("rot2").build();
+        store.create(key);
+        SecretHash first = TestData.hashOf("rot2-first");
+        assertTrue(replaceSecret("rot2", key.secretHash(), first, Optional.empty()));
+
+        assertFalse(replaceSecret("rot2", key.secretHash(), TestData.hashOf("rot2-second"), Optional.empty()),
+                "the expected hash is no longer current: a concurrent rotation lost");
+        assertEquals(first, store.findById("rot2").orElseThrow().secretHash());
+        assertEquals(Optional.empty(), store.findById("rot2").orElseThrow().previousSecret(),
+                "no overlap: no previous secret is kept");
+        assertFalse(replaceSecret("nope", key.secretHash(), first, Optional.empty()), "an unknown key");
+    }
+
+    @Test
+    void aRevokedKeysSecretIsNotReplaced() {
+        ApiKey key = key("rot3").build();
+        store.create(key);
+        store.revoke("rot3", T0.plusSeconds(1));
+
+        assertFalse(replaceSecret("rot3", key.secretHash(), TestData.hashOf("rot3-next"), Optional.empty()));
+        assertEquals(key.secretHash(), store.findById("rot3").orElseThrow().secretHash());
+    }
+
+    @Test
+    void listenerIsToldOfARotation() {
+        Assumptions.assumeTrue(notifiesListeners(), "the store does not tell listeners");
+        ApiKey key = key("rot4").build();
+        store.create(key);
+        RecordingListener listener = new RecordingListener();
+        store.addListener(listener);
+
+        assertTrue(replaceSecret("rot4", key.secretHash(), TestData.hashOf("rot4-next"), Optional.empty()));
+        eventually("told of the rotation").until(() -> listener.keys.contains("rot4"));
     }
 
     private static List<String> ids(List<ApiKey> keys) {

@@ -7,6 +7,7 @@ import dev.maas4j.api.ApiKey;
 import dev.maas4j.api.Denial;
 import dev.maas4j.api.DenialReason;
 import dev.maas4j.api.KeyStore;
+import dev.maas4j.api.PreviousSecret;
 import dev.maas4j.api.SecretHash;
 import dev.maas4j.api.StoreException;
 import dev.maas4j.api.TimeSource;
@@ -27,7 +28,8 @@ import java.util.function.Function;
  * Stage 1, authenticate: a presented secret to its verified {@link KeyEntry}, or a refusal. Checks
  * the format, finds the key (a cache of verified keys, a negative cache of unknown ids, the store
  * on a miss: at most once per id and negative-cache period, concurrent requests for one id waiting
- * for one lookup), compares the secret in constant time, then revocation and expiry. An unknown id
+ * for one lookup), compares the secret in constant time (the current one, else the one a rotation
+ * replaced while its overlap lasts), then revocation and expiry. An unknown id
  * is refused after the same comparison as a wrong secret (against a fixed hash), so the two take
  * the same time. Every 401 is counted in {@code maas.auth.failures{api="model",reason}}.
  *
@@ -108,10 +110,20 @@ public final class KeyAuthenticator {
                 return unknownKey(presented);
             }
         }
-        if (!codec.verify(presented, entry.key().secretHash())) {
+        if (!codec.verify(presented, entry.key().secretHash()) && !previousAccepted(presented, entry.key())) {
             return refuse(invalid);
         }
         return stillValid(entry);
+    }
+
+    /**
+     * Whether {@code presented} is the key's secret before its last rotation, within the overlap.
+     * Only asked when the current secret did not match, so the hot path pays nothing for it.
+     */
+    private boolean previousAccepted(String presented, ApiKey key) {
+        Optional<PreviousSecret> previous = key.previousSecret();
+        return previous.isPresent() && previous.get().validAt(time.now())
+                && codec.verify(presented, previous.get().hash());
     }
 
     /**
@@ -128,11 +140,24 @@ public final class KeyAuthenticator {
                 log.warn("key store unavailable while admitting a request: {}", e.getMessage());
                 return storeUnavailable;
             }
-            if (entry == null || !entry.key().secretHash().equals(verified.key().secretHash())) {
+            if (entry == null || !sameSecret(entry.key(), verified.key())) {
                 return refuse(invalid);
             }
         }
         return stillValid(entry);
+    }
+
+    /**
+     * Whether a key read again still accepts the secret verified against {@code verified}: the same
+     * hash, or, rotated since, the previous one within its overlap.
+     */
+    private boolean sameSecret(ApiKey current, ApiKey verified) {
+        if (current.secretHash().equals(verified.secretHash())) {
+            return true;
+        }
+        Optional<PreviousSecret> previous = current.previousSecret();
+        return previous.isPresent() && previous.get().validAt(time.now())
+                && previous.get().hash().equals(verified.secretHash());
     }
 
     /** The refusal of a request that presented no key (counted like the others). */

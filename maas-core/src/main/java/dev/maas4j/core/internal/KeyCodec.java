@@ -48,6 +48,20 @@ public final class KeyCodec {
         return new NewKey(id, Secret.of(presented), hash(presented), PREFIX + id.substring(0, 4) + "\u2026");
     }
 
+    /**
+     * A new secret for the existing key {@code id} (a rotation): the same id, so that the key keeps
+     * its settings and usage, and a new presented form and hash.
+     */
+    public NewKey generateFor(String id) {
+        if (id.length() != ID_LENGTH) {
+            throw new IllegalArgumentException("not a key id of this format");
+        }
+        byte[] secretBytes = new byte[SECRET_BYTES];
+        random.nextBytes(secretBytes);
+        String presented = PREFIX + id + "_" + Base62.encode(secretBytes, SECRET_LENGTH);
+        return new NewKey(id, Secret.of(presented), hash(presented), PREFIX + id.substring(0, 4) + "\u2026");
+    }
+
     /** A generated key. */
     public record NewKey(String id, Secret presented, SecretHash hash, String displayPrefix) {
     }

@@ -3,6 +3,8 @@ package dev.maas4j.core.internal;
 import dev.maas4j.api.ApiKey;
 import dev.maas4j.api.ChangeListener;
 import dev.maas4j.api.KeyStore;
+import dev.maas4j.api.PreviousSecret;
+import dev.maas4j.api.SecretHash;
 import dev.maas4j.api.Subject;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -33,7 +35,7 @@ public final class MemoryKeys implements KeyStore {
     private final ConcurrentMap<Subject, Set<String>> keysByOwner = new ConcurrentHashMap<>();
     private final ChangeListeners listeners;
 
-    /** @param listeners told {@code keyChanged(id)} when a key is created or revoked */
+    /** @param listeners told {@code keyChanged(id)} when a key is created, revoked or rotated */
     public MemoryKeys(ChangeListeners listeners) {
         this.listeners = Objects.requireNonNull(listeners, "listeners");
     }
@@ -96,6 +98,28 @@ public final class MemoryKeys implements KeyStore {
             listeners.fire(listener -> listener.keyChanged(id));
         }
         return revoked[0];
+    }
+
+    @Override
+    public boolean replaceSecret(String id, SecretHash expected, SecretHash replacement,
+                                 Optional<PreviousSecret> previous) {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(expected, "expected");
+        Objects.requireNonNull(replacement, "replacement");
+        Objects.requireNonNull(previous, "previous");
+        boolean[] replaced = {false};
+        // atomic per key: a revocation or another rotation of it is either before or after this one
+        keys.computeIfPresent(id, (k, key) -> {
+            if (key.revokedAt().isPresent() || !key.secretHash().equals(expected)) {
+                return key;
+            }
+            replaced[0] = true;
+            return key.toBuilder().secretHash(replacement).previousSecret(previous).build();
+        });
+        if (replaced[0]) {
+            listeners.fire(listener -> listener.keyChanged(id));
+        }
+        return replaced[0];
     }
 
     /** {@inheritDoc} Listeners are not told: see {@link dev.maas4j.core.InMemoryStore#recordLastUsed}. */

@@ -1,5 +1,6 @@
 package dev.maas4j.management.internal;
 
+import dev.maas4j.core.Authentication;
 import dev.maas4j.management.Caller;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -31,8 +32,22 @@ final class Call {
     private final Map<String, List<String>> query;
     private final int maxBodyBytes;
 
+    /**
+     * The API key the call authenticated with, on the few read endpoints that accept one
+     * ({@code GET /models}, {@code GET /subscriptions}, {@code GET /model/{id}/subscriptions}, as
+     * Open Data Hub does); empty for a management credential. {@link #caller} is then the key's
+     * owner as a plain user, so that nothing a key does needs more than the user role.
+     */
+    final Optional<Authentication> apiKey;
+
     Call(HttpServletRequest request, HttpServletResponse response, Caller caller, Instant now,
          Map<String, String> variables, int maxBodyBytes) {
+        this(request, response, caller, now, variables, maxBodyBytes, Optional.empty());
+    }
+
+    Call(HttpServletRequest request, HttpServletResponse response, Caller caller, Instant now,
+         Map<String, String> variables, int maxBodyBytes, Optional<Authentication> apiKey) {
+        this.apiKey = apiKey;
         this.request = request;
         this.response = response;
         this.caller = caller;
@@ -132,6 +147,15 @@ final class Call {
             // answered below
         }
         throw ApiException.invalid(name, name + " must be an integer between " + min + " and " + max);
+    }
+
+    /**
+     * The URL of {@code model}'s route, {@code <gateway base>/<namespace>/<name>}: as Open Data Hub's
+     * {@code url}, the base a client appends {@code /v1/chat/completions} (or its OpenAI client's
+     * {@code /v1/...}) to. The one place that builds it, for the model list and a key's assets.
+     */
+    String modelUrl(Settings settings, dev.maas4j.api.ModelRef model) {
+        return gatewayBase(settings) + "/" + model.namespace() + "/" + model.name();
     }
 
     /** The base URL clients call models at: the configured one, else this request's scheme, host and port. */

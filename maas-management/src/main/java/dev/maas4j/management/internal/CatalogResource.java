@@ -1,5 +1,6 @@
 package dev.maas4j.management.internal;
 
+import dev.maas4j.api.ApiKey;
 import dev.maas4j.api.AuthPolicy;
 import dev.maas4j.api.Identity;
 import dev.maas4j.api.ModelRef;
@@ -9,6 +10,7 @@ import dev.maas4j.api.SubjectSet;
 import dev.maas4j.api.Subscription;
 import dev.maas4j.api.SubscriptionModel;
 import dev.maas4j.api.TokenMetadata;
+import dev.maas4j.core.Authentication;
 import dev.maas4j.core.CatalogService;
 import dev.maas4j.core.MaasEngine;
 import dev.maas4j.core.ModelAccess;
@@ -26,6 +28,7 @@ import java.util.TreeMap;
 import java.util.function.BiConsumer;
 import java.util.function.BiFunction;
 import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * The catalog: {@code GET /models}, {@code GET /subscriptions} and {@code GET /model/{id}/subscriptions}
@@ -35,6 +38,11 @@ import java.util.function.Function;
  * (Kubernetes resources, a configuration file) answers changes with 409. Thread-safe.
  */
 final class CatalogResource {
+    /**
+     * {@code subscription_description}, which Open Data Hub always sends (from an annotation, empty
+     * without one); subscriptions here have no description.
+     */
+    private static final String NO_DESCRIPTION = "";
     private final MaasEngine engine;
     private final Audit audit;
     private final Settings settings;
@@ -71,30 +79,59 @@ final class CatalogResource {
     // ------------------------------------------------------------------ Open Data Hub views
 
     private Identity identity(Call call) {
-        return engine.identityOf(Access.self(call.caller));
+        return call.apiKey.flatMap(Authentication::identity)
+                .orElseGet(() -> engine.identityOf(Access.self(call.caller)));
     }
 
-    /** The caller's subscriptions, best first in the one subscription order (the engine's). */
-    private List<Subscription> subscriptionsOf(Identity identity) {
-        return engine.catalog().subscriptionsOf(identity);
+    /**
+     * The models the caller may use, each with the subscriptions it could be charged to, best first:
+     * the engine's one rule ({@link CatalogService#accessibleModels}), for the caller's key (its
+     * bound subscription) or, with a management credential, for any key of the caller's.
+     *
+     * @throws ApiException 403 when the key's bound subscription no longer exists or no longer
+     *                      includes its owner (Open Data Hub's answers)
+     */
+    private List<ModelAccess> usable(Call call) {
+        CatalogService catalog = engine.catalog();
+        Identity identity = identity(call);
+        if (call.apiKey.isEmpty()) {
+            return catalog.accessibleModels(identity);
+        }
+        ApiKey key = call.apiKey.get().key().orElseThrow();
+        if (key.subscription().isPresent()) {
+            Subscription bound = catalog.findSubscription(key.subscription().get())
+                    .orElseThrow(() -> ApiException.forbidden("subscription not found"));
+            if (!bound.owner().includes(identity)) {
+                throw ApiException.forbidden("access denied to subscription");
+            }
+        }
+        return catalog.accessibleModels(key, identity);
+    }
+
+    /** The subscriptions the caller may be charged to, best first: the key's, or the caller's. */
+    private List<Subscription> candidates(Call call) {
+        Identity identity = identity(call);
+        return call.apiKey.isEmpty() ? engine.catalog().subscriptionsOf(identity)
+                : engine.catalog().subscriptionsOf(call.apiKey.get().key().orElseThrow(), identity);
     }
 
     private void models(Call call) throws IOException {
         CatalogService catalog = engine.catalog();
-        if (call.caller.canReadAll()) {
+        if (call.caller.canReadAll() && call.apiKey.isEmpty()) {
             call.json(200, new CatalogJson.Listing<>(catalog.models().stream()
                     .map(m -> modelView(call, m, true)).toList()));
             return;
         }
-        Identity identity = identity(call);
-        String wanted = call.request.getHeader("X-MaaS-Subscription");
+        List<ModelAccess> usable = usable(call);
+        // a key is scoped by its own subscription: the header (which the gateway sets from it) changes nothing
+        String wanted = call.apiKey.isPresent() ? null : call.request.getHeader("X-MaaS-Subscription");
         Optional<String> only = wanted == null || wanted.isBlank() ? Optional.empty() : Optional.of(wanted.strip());
-        if (only.isPresent() && subscriptionsOf(identity).stream().noneMatch(s -> s.name().equals(only.get()))) {
+        if (only.isPresent() && candidates(call).stream().noneMatch(s -> s.name().equals(only.get()))) {
             throw ApiException.forbidden("access denied to subscription");
         }
         // the models a key of the caller's could call: the engine's rules, as on GET /v1/models
         List<CatalogJson.Model> data = new ArrayList<>();
-        for (ModelAccess access : catalog.accessibleModels(identity)) {
+        for (ModelAccess access : usable) {
             List<String> covering = only.isEmpty() ? access.subscriptions()
                     : access.subscriptions().stream().filter(only.get()::equals).toList();
             if (!covering.isEmpty()) {
@@ -140,8 +177,7 @@ final class CatalogResource {
                 capabilities == null ? null : Arrays.stream(capabilities.split(",")).map(String::strip)
                         .filter(c -> !c.isEmpty()).toList());
         return new CatalogJson.Model(model.name(), "model", created(meta), model.namespace() + "/" + model.name(),
-                model.enabled(), call.gatewayBase(settings) + "/" + model.namespace() + "/"
-                + model.name() + "/v1", meta.get("kind"), details,
+                model.enabled(), call.modelUrl(settings, model), meta.get("kind"), details,
                 subscriptions.stream().map(s -> new CatalogJson.SubscriptionInfo(s, null, null)).toList(),
                 null, null, null, null, null, null, null, null, null, null, null);
     }
@@ -160,26 +196,54 @@ final class CatalogResource {
     }
 
     private void subscriptions(Call call) throws IOException {
-        if (call.caller.canReadAll()) {
+        if (call.caller.canReadAll() && call.apiKey.isEmpty()) {
             call.json(200, engine.catalog().subscriptions().stream().map(s -> subscriptionView(s, true)).toList());
             return;
         }
-        call.json(200, subscriptionsOf(identity(call)).stream().map(s -> subscriptionView(s, false)).toList());
+        call.json(200, usableSubscriptions(call, candidates(call)));
     }
 
     private void subscriptionsOfModel(Call call) throws IOException {
-        Identity identity = identity(call);
+        String model = call.variable("model");
         // best first for this model, the order admission chooses in
-        List<CatalogJson.Subscription> items = engine.catalog().subscriptionsCovering(call.variable("model")).stream()
-                .filter(s -> s.owner().includes(identity)).map(s -> subscriptionView(s, false)).toList();
-        call.json(200, items);
+        List<Subscription> covering = engine.catalog().subscriptionsCovering(model);
+        List<String> mine = candidates(call).stream().map(Subscription::name).toList();
+        call.json(200, usableSubscriptions(call, covering.stream().filter(s -> mine.contains(s.name())).toList())
+                .stream().filter(s -> s.modelRefsInfo().stream().anyMatch(r -> r.name().equals(model))).toList());
+    }
+
+    /**
+     * {@code subscriptions} as Open Data Hub shows them to a user: each with only the models the
+     * caller may use through it (the engine's rule, {@link #usable}), and none that leaves no model.
+     */
+    private List<CatalogJson.Subscription> usableSubscriptions(Call call, List<Subscription> subscriptions) {
+        List<ModelAccess> usable = usable(call);
+        List<CatalogJson.Subscription> result = new ArrayList<>();
+        for (Subscription s : subscriptions) {
+            CatalogJson.Subscription view = subscriptionView(s, false, m -> usable.stream().anyMatch(a ->
+                    a.model().name().equals(m.name()) && a.model().namespace().equals(m.namespace())
+                            && a.subscriptions().contains(s.name())));
+            if (!view.modelRefsInfo().isEmpty()) {
+                result.add(view);
+            }
+        }
+        return result;
     }
 
     /** A subscription as Open Data Hub lists it, plus the administrators' properties when {@code admin}. */
     private CatalogJson.Subscription subscriptionView(Subscription s, boolean admin) {
+        return subscriptionView(s, admin, m -> true);
+    }
+
+    /** As above, with only the models {@code shown} in Open Data Hub's {@code model_refs}. */
+    private CatalogJson.Subscription subscriptionView(Subscription s, boolean admin,
+                                                      Predicate<SubscriptionModel> shown) {
         CatalogService catalog = engine.catalog();
         List<CatalogJson.ModelRefInfo> refs = new ArrayList<>();
         for (SubscriptionModel m : s.modelRefs()) {
+            if (!shown.test(m)) {
+                continue;
+            }
             Optional<ModelRef> model = catalog.findModel(m.name()).filter(r -> r.namespace().equals(m.namespace()));
             refs.add(new CatalogJson.ModelRefInfo(m.name(), model.map(ModelRef::displayName).orElse(null),
                     model.map(r -> r.metadata().get("description")).orElse(null),
@@ -191,10 +255,11 @@ final class CatalogResource {
         TokenMetadata t = s.tokenMetadata();
         Map<String, String> labels = t.labels().isEmpty() ? null : new TreeMap<>(t.labels());
         if (!admin) {
-            return new CatalogJson.Subscription(s.name(), null, null, s.priority(), refs, blankToNull(t.organizationId()),
-                    blankToNull(t.costCenter()), labels, null, null, null, null, null, null);
+            return new CatalogJson.Subscription(s.name(), NO_DESCRIPTION, null, s.priority(), refs,
+                    blankToNull(t.organizationId()), blankToNull(t.costCenter()), labels, null, null, null, null, null,
+                    null);
         }
-        return new CatalogJson.Subscription(s.name(), null, null, s.priority(), refs, blankToNull(t.organizationId()),
+        return new CatalogJson.Subscription(s.name(), NO_DESCRIPTION, null, s.priority(), refs, blankToNull(t.organizationId()),
                 blankToNull(t.costCenter()), labels, s.name(), s.namespace(), subjectsView(s.owner()),
                 s.modelRefs().stream().map(m -> new CatalogJson.SubscriptionModel(m.name(), m.namespace(),
                         windowsView(m.tokenRateLimits()),

@@ -22,9 +22,12 @@ import java.util.Collection;
 import java.util.Map;
 
 /**
- * Strict JSON for the management API: unknown fields, duplicate fields, trailing content and type
- * coercions ({@code "5"} for {@code 5}) are refused with a 400 naming the field, so that a typo in
- * a request is never silently ignored. Absent ({@code null}) fields are left out of responses.
+ * JSON for the management API. Duplicate fields, trailing content and type coercions
+ * ({@code "5"} for {@code 5}) are refused with a 400 naming the field. Unknown fields of a request
+ * body are ignored (docs/management-api.md §1, as Open Data Hub's maas-api does), so that a client
+ * may send back what it read; a configuration document ({@link #read(JsonNode, Class)}) refuses
+ * them, because there a typo would otherwise silently change nothing. Absent ({@code null}) fields
+ * are left out of responses.
  */
 public final class Json {
     private static final ObjectMapper MAPPER = JsonMapper.builder()
@@ -41,6 +44,9 @@ public final class Json {
             .defaultPropertyInclusion(JsonInclude.Value.construct(JsonInclude.Include.NON_NULL,
                     JsonInclude.Include.ALWAYS))
             .build();
+    /** The request bodies' reader: {@link #MAPPER}'s rules, but unknown fields are skipped. */
+    private static final com.fasterxml.jackson.databind.ObjectReader LENIENT = MAPPER.reader()
+            .without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
     private Json() {
     }
@@ -51,20 +57,21 @@ public final class Json {
     }
 
     /**
-     * Reads a request body into {@code type}.
+     * Reads a request body into {@code type}; unknown fields are ignored.
      *
-     * @throws ApiException 400 naming the field for malformed JSON, unknown fields and wrong types
+     * @throws ApiException 400 naming the field for malformed JSON and wrong types
      */
     public static <T> T read(byte[] body, Class<T> type) {
         if (body.length == 0 || new String(body, java.nio.charset.StandardCharsets.UTF_8).isBlank()) {
             throw ApiException.badRequest("missing_body", "a JSON request body is required");
         }
-        return bind(() -> MAPPER.readValue(body, type));
+        return bind(() -> LENIENT.forType(type).readValue(body));
     }
 
     /**
-     * Reads a document already parsed (from JSON or YAML) into {@code type}, as strictly as
-     * {@link #read(byte[], Class)} reads a body: the same 400s naming the field.
+     * Reads a document already parsed (from JSON or YAML, e.g. the gateway's configuration file)
+     * into {@code type}, with the same 400s naming the field as {@link #read(byte[], Class)}, and
+     * unknown fields refused too.
      *
      * @throws ApiException 400 naming the field for unknown fields and wrong types, or when
      *                      {@code document} is not an object

@@ -27,8 +27,14 @@ final class KeyInputs {
     static final String EPHEMERAL_LABEL = RESERVED_LABEL_PREFIX + "ephemeral";
     /** The owner's groups at creation (Open Data Hub's {@code groups}), kept as an informational snapshot. */
     static final String GROUPS_LABEL = RESERVED_LABEL_PREFIX + "groups";
-    private static final Pattern LABEL_KEY = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9._/-]{0,61}[A-Za-z0-9])?");
-    private static final int MAX_LABELS = 32;
+    /** The most labels a key may have (Open Data Hub's limit). */
+    static final int MAX_LABELS = 50;
+    /** The longest label key (Open Data Hub's limit). */
+    static final int MAX_LABEL_KEY_LENGTH = 128;
+    /** The longest label value (Open Data Hub's limit). */
+    static final int MAX_LABEL_VALUE_LENGTH = 1024;
+    private static final Pattern LABEL_KEY = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9._/-]{0,"
+            + (MAX_LABEL_KEY_LENGTH - 2) + "}[A-Za-z0-9])?");
     private static final Set<String> STATUSES = Set.of("active", "revoked", "expired");
 
     private KeyInputs() {
@@ -134,7 +140,7 @@ final class KeyInputs {
             String name = field + "." + key;
             if (!LABEL_KEY.matcher(key).matches()) {
                 throw ApiException.invalid(name, field + " key '" + key
-                        + "' must be 1 to 63 letters, digits, '.', '_', '-' or '/', starting and ending with a letter or digit");
+                        + "' must be 1 to " + MAX_LABEL_KEY_LENGTH + " letters, digits, '.', '_', '-' or '/', starting and ending with a letter or digit");
             }
             if (key.startsWith(RESERVED_LABEL_PREFIX)) {
                 throw ApiException.invalid(name, field + " key '" + key + "' uses the reserved prefix "
@@ -143,7 +149,7 @@ final class KeyInputs {
             if (e.getValue() == null) {
                 throw ApiException.invalid(name, name + " must be a string");
             }
-            result.put(key, Text.bounded(e.getValue(), 256, name));
+            result.put(key, Text.bounded(e.getValue(), MAX_LABEL_VALUE_LENGTH, name));
         }
         return result;
     }

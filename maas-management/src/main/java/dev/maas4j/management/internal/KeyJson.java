@@ -1,5 +1,6 @@
 package dev.maas4j.management.internal;
 
+import com.fasterxml.jackson.annotation.JsonAlias;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.annotation.JsonUnwrapped;
@@ -11,7 +12,8 @@ import java.util.Map;
 /**
  * The JSON shapes of {@code /api-keys}. Where Open Data Hub's maas-api has the operation, the
  * shapes are its own (field names included); fields it lacks are additions. Request records are
- * read strictly (unknown fields are refused); {@code null} means absent.
+ * read by {@link Json#read(byte[], Class)} (unknown fields are ignored, wrong types refused);
+ * {@code null} means absent.
  */
 final class KeyJson {
     private KeyJson() {
@@ -83,13 +85,33 @@ final class KeyJson {
         }
     }
 
+    /** {@code POST /api-keys/{id}/rotate}: how long the old secret is still accepted (default {@code 0s}). */
+    record RotateRequest(String overlap) {
+    }
+
+    /**
+     * The answer to a rotation: the key's new secret, shown this once, in the creation's shape, and
+     * until when the old secret is accepted (absent without an overlap).
+     */
+    @JsonPropertyOrder({"previousKeyValidUntil"})
+    record Rotated(@JsonUnwrapped Created created, String previousKeyValidUntil) {
+        @Override
+        public String toString() {
+            return "Rotated[id=" + created.id() + ", key=redacted]";
+        }
+    }
+
     /** {@code POST /api-keys/search}. */
     record SearchRequest(SearchFilters filters, Sort sort, Pagination pagination) {
     }
 
-    /** Search filters: Open Data Hub's, plus subscription and labels. */
+    /**
+     * Search filters: Open Data Hub's, plus subscription and labels (keys holding every one of
+     * them), which Open Data Hub names {@code labelsContain}; maas4j's earlier {@code labels} is
+     * read too.
+     */
     record SearchFilters(String username, List<String> status, Boolean includeEphemeral, String subscription,
-                         Map<String, String> labels) {
+                         @JsonProperty("labelsContain") @JsonAlias("labels") Map<String, String> labels) {
     }
 
     /** Sort order. */

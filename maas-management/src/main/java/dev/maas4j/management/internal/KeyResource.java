@@ -26,7 +26,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * {@code /api-keys}: create, list, search, details, revoke, bulk revoke. Thread-safe (stateless
+ * {@code /api-keys}: create, list, search, details, rotate, revoke, bulk revoke. Thread-safe (stateless
  * apart from its collaborators).
  */
 final class KeyResource {
@@ -51,7 +51,8 @@ final class KeyResource {
                 .add("POST", "/api-keys/bulk-revoke", this::bulkRevoke)
                 .add("GET", "/api-keys/config", this::config)
                 .add("GET", "/api-keys/{id}", this::details)
-                .add("DELETE", "/api-keys/{id}", this::revoke);
+                .add("DELETE", "/api-keys/{id}", this::revoke)
+                .add("POST", "/api-keys/{id}/rotate", this::rotate);
     }
 
     // ------------------------------------------------------------------ create
@@ -75,7 +76,7 @@ final class KeyResource {
             try {
                 created = engine.keys().create(request);
             } catch (KeyRequestException e) {
-                throw ApiException.badRequest(e.code(), e.field(), e.getMessage());
+                throw refusal(e);
             }
             ApiKey key = created.key();
             details.put("name", key.name());
@@ -103,7 +104,8 @@ final class KeyResource {
             }
             name = "ephemeral-" + Long.toString(RANDOM.nextLong() & Long.MAX_VALUE, 36);
         }
-        KeyRequest.Builder b = KeyRequest.builder(owner, Text.bounded(name.trim(), 256, "name"));
+        KeyRequest.Builder b = KeyRequest.builder(owner, Text.bounded(name.trim(), 256, "name"))
+                .maxActiveKeysPerSubscription(settings.maxActiveKeysPerSubscription());
         if (body.description() != null) {
             b.description(Text.bounded(body.description(), 2048, "description"));
         }
@@ -157,7 +159,9 @@ final class KeyResource {
     }
 
     private void list(Call call) throws IOException {
-        int limit = call.intQuery("limit", settings.maxPageSize(), 1, settings.maxPageSize());
+        // capped like the search's pagination.limit
+        int limit = Math.min(call.intQuery("limit", settings.maxPageSize(), 1, Integer.MAX_VALUE),
+                settings.maxPageSize());
         int offset = call.intQuery("offset", 0, 0, Integer.MAX_VALUE);
         Optional<Subject> owner = owner(call, call.query("username"), "listing another user's keys");
         call.json(200, page(engine.keys().search(new KeyQuery(owner, EnumSet.allOf(KeyStatus.class), Optional.empty(),
@@ -199,17 +203,19 @@ final class KeyResource {
         if (!SORT_FIELDS.contains(by)) {
             throw ApiException.invalid("sort.by", "sort.by must be one of created_at, expires_at, last_used_at, name");
         }
-        String order = sort.order() == null ? "desc" : sort.order();
+        // any case, as Open Data Hub reads it ("DESC")
+        String order = sort.order() == null ? "desc" : sort.order().toLowerCase(Locale.ROOT);
         if (!order.equals("asc") && !order.equals("desc")) {
             throw ApiException.invalid("sort.order", "sort.order must be asc or desc");
         }
         KeyJson.Pagination pagination = body.pagination() != null ? body.pagination()
                 : new KeyJson.Pagination(null, null);
         int limit = pagination.limit() == null ? Math.min(50, settings.maxPageSize()) : pagination.limit();
-        if (limit < 1 || limit > settings.maxPageSize()) {
-            throw ApiException.invalid("pagination.limit", "pagination.limit must be between 1 and "
-                    + settings.maxPageSize());
+        if (limit < 1) {
+            throw ApiException.invalid("pagination.limit", "pagination.limit must be at least 1");
         }
+        // a larger page than the server gives is capped, as Open Data Hub does: has_more says the rest
+        limit = Math.min(limit, settings.maxPageSize());
         int offset = pagination.offset() == null ? 0 : pagination.offset();
         if (offset < 0) {
             throw ApiException.invalid("pagination.offset", "pagination.offset must not be negative");
@@ -229,12 +235,11 @@ final class KeyResource {
         ApiKey key = visibleKey(call, call.variable("id"));
         Instant now = call.now;
         Identity identity = engine.identityOf(key.owner());
-        String base = call.gatewayBase(settings);
         List<KeyJson.ModelAsset> models = new ArrayList<>();
         for (ModelAccess access : engine.catalog().accessibleModels(key, identity)) {
             ModelRef model = access.model();
             models.add(new KeyJson.ModelAsset(model.name(), model.name(), model.displayName(), model.namespace(),
-                    base + "/" + model.namespace() + "/" + model.name() + "/v1", access.subscriptions()));
+                    call.modelUrl(settings, model), access.subscriptions()));
         }
         call.json(200, new KeyJson.Details(KeyViews.view(key, now), new KeyJson.Assets(models), KeyViews.policies(engine.catalog(), key, identity)));
     }
@@ -264,15 +269,82 @@ final class KeyResource {
                         ? "your roles do not allow revoking API keys"
                         : "revoking another user's API key requires the admin role");
             }
-            boolean revoked = engine.revokeKey(id);
-            if (!revoked) {
-                details.put("alreadyRevoked", "true");
+            if (!engine.revokeKey(id)) {
+                // as Open Data Hub answers: only an active key can be revoked, a revoked one is not found
+                details.put("reason", "already revoked");
+                audit.record(call, "api_key.revoke", resource, Audit.FAILED, details);
+                throw ApiException.notFound("key_not_found", "API key not found or already revoked: '" + id + "'");
             }
             audit.record(call, "api_key.revoke", resource, Audit.SUCCESS, details);
             call.json(200, KeyViews.view(engine.keys().find(id).orElse(key), call.now));
         } catch (ApiException e) {
             if (e.status() != 404) {
                 audit.record(call, "api_key.revoke", resource, Audit.outcomeOf(e), Audit.withReason(details, e));
+            }
+            throw e;
+        }
+    }
+
+    // ------------------------------------------------------------------ rotate
+
+    /**
+     * {@code POST /api-keys/{id}/rotate}: a new secret for the same key (maas4j's; Open Data Hub has
+     * no rotation). Who may revoke a key may rotate it; a key that is not active is not found, as
+     * for a revocation.
+     */
+    private void rotate(Call call) throws IOException {
+        String id = call.variable("id");
+        String resource = "api_key/" + id;
+        Map<String, String> details = new LinkedHashMap<>();
+        try {
+            byte[] raw = call.body();
+            KeyJson.RotateRequest body = raw.length == 0
+                    || new String(raw, java.nio.charset.StandardCharsets.UTF_8).isBlank()
+                    ? new KeyJson.RotateRequest(null) : Json.read(raw, KeyJson.RotateRequest.class);
+            Optional<ApiKey> found = engine.keys().find(id);
+            if (found.isEmpty() || !Access.visible(call.caller, found.get())) {
+                details.put("reason", found.isEmpty() ? "no such key" : "key of another owner");
+                audit.record(call, "api_key.rotate", resource, found.isEmpty() ? Audit.FAILED : Audit.DENIED, details);
+                throw notFound(id);
+            }
+            ApiKey key = found.get();
+            details.put("owner", KeyViews.describe(key.owner()));
+            details.put("name", key.name());
+            if (!Access.changeable(call.caller, key)) {
+                throw ApiException.forbidden(Access.owns(call.caller, key)
+                        ? "your roles do not allow rotating API keys"
+                        : "rotating another user's API key requires the admin role");
+            }
+            java.time.Duration overlap = body.overlap() == null ? java.time.Duration.ZERO
+                    : Text.parseDuration(body.overlap(), "overlap");
+            details.put("overlap", Text.relative(overlap));
+            Optional<CreatedKey> rotated;
+            try {
+                rotated = engine.keys().rotate(id, overlap);
+            } catch (KeyRequestException e) {
+                throw refusal(e);
+            } catch (UnsupportedOperationException e) {
+                throw ApiException.of(501, "rotation_unsupported", "this deployment's key store cannot rotate"
+                        + " API keys: create a new key and revoke this one");
+            } catch (java.util.ConcurrentModificationException e) {
+                throw ApiException.conflict("concurrent_rotation", "the key was rotated concurrently, try again");
+            }
+            if (rotated.isEmpty()) {
+                details.put("reason", "not active");
+                audit.record(call, "api_key.rotate", resource, Audit.FAILED, details);
+                throw ApiException.notFound("key_not_found", "API key not found or not active: '" + id + "'");
+            }
+            ApiKey now = rotated.get().key();
+            audit.record(call, "api_key.rotate", resource, Audit.SUCCESS, details);
+            KeyJson.Key v = KeyViews.view(now, call.now);
+            call.json(200, new KeyJson.Rotated(new KeyJson.Created(rotated.get().secret().reveal(),
+                    KeyViews.keyPrefix(now), now.id(), now.name(), now.subscription().orElse(null),
+                    Text.instant(now.createdAt()), Text.instant(now.expiresAt()), KeyViews.ephemeral(now),
+                    now.description().isEmpty() ? null : now.description(), v.models(), v.limits(), v.labels()),
+                    now.previousSecret().map(p -> p.validUntil().toString()).orElse(null)));
+        } catch (ApiException e) {
+            if (e.status() != 404) {
+                audit.record(call, "api_key.rotate", resource, Audit.outcomeOf(e), Audit.withReason(details, e));
             }
             throw e;
         }
@@ -348,6 +420,17 @@ final class KeyResource {
     /** The key if the caller may see it; 404 otherwise, whether it exists or not. */
     ApiKey visibleKey(Call call, String id) {
         return engine.keys().find(id).filter(k -> Access.visible(call.caller, k)).orElseThrow(() -> notFound(id));
+    }
+
+    /**
+     * The answer to a key the key service refused: 409 for the owner's key limit (the state of
+     * their keys, not the request, is at fault), else 400 naming the field.
+     */
+    private static ApiException refusal(KeyRequestException e) {
+        if (e.code().equals(KeyRequestException.KEY_LIMIT_REACHED)) {
+            return ApiException.conflict(e.code(), e.getMessage());
+        }
+        return ApiException.badRequest(e.code(), e.field(), e.getMessage());
     }
 
     private static ApiException notFound(String id) {

@@ -1,13 +1,18 @@
 package dev.maas4j.management.internal;
 
+import dev.maas4j.api.ApiKey;
 import dev.maas4j.api.AuditLog;
+import dev.maas4j.api.Denial;
+import dev.maas4j.api.Identity;
 import dev.maas4j.api.StoreException;
 import dev.maas4j.core.AuthFailureThrottle;
+import dev.maas4j.core.Authentication;
 import dev.maas4j.core.Credentials;
 import dev.maas4j.core.OpenAiError;
 import dev.maas4j.core.MaasEngine;
 import dev.maas4j.management.Caller;
 import dev.maas4j.management.IdentityResolver;
+import dev.maas4j.management.Role;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.slf4j.Logger;
@@ -16,17 +21,21 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 /**
  * The management API behind {@code ManagementServlet}: refuses client addresses with too many
- * failed authentications, refuses API keys, resolves the caller, routes, and turns every failure
+ * failed authentications, accepts API keys only on Open Data Hub's three reads for a key (the
+ * engine authenticates them), resolves the caller, routes, and turns every failure
  * into an OpenAI-style JSON error. Thread-safe.
  */
 public final class ManagementApi {
     private static final Logger LOG = LoggerFactory.getLogger(ManagementApi.class);
     private static final String API_KEY_PREFIX = "sk-oai-";
-    /** Writes {@code "param": null} as OpenAI does, where the API's mapper leaves nulls out. */
+    /** The operations an API key may call (method and route pattern): Open Data Hub's reads for a key. */
+    private static final Set<String> KEY_ROUTES = Set.of("GET /models", "GET /subscriptions",
+            "GET /model/{model}/subscriptions");
 
     private final MaasEngine engine;
     private final IdentityResolver resolver;
@@ -66,10 +75,18 @@ public final class ManagementApi {
                 throw ApiException.tooManyAuthenticationFailures(retryAfter);
             }
             if (presentsApiKey(request)) {
-                authenticationFailed(address, "api_key_not_accepted");
-                throw ApiException.unauthenticated("api_key_not_accepted",
-                        "API keys (sk-oai-...) are not accepted on the management API: authenticate with a"
-                                + " management credential (your identity provider's login or a management token)");
+                // as Open Data Hub, three reads answer for a key's subscription; every other operation
+                // needs a management credential
+                Optional<Router.Match> keyRoute = keyRoute(request.getMethod(), path);
+                if (keyRoute.isEmpty()) {
+                    authenticationFailed(address, "api_key_not_accepted");
+                    throw ApiException.unauthenticated("api_key_not_accepted",
+                            "API keys (sk-oai-...) are not accepted on this operation of the management API:"
+                                    + " authenticate with a management credential (your identity provider's login"
+                                    + " or a management token)");
+                }
+                handleWithKey(request, response, address, keyRoute.get());
+                return;
             }
             Optional<Caller> caller;
             try {
@@ -102,6 +119,44 @@ public final class ManagementApi {
             LOG.error("management request {} {} failed", request.getMethod(), path, e);
             error(response, ApiException.of(500, "internal_error", "internal error"));
         }
+    }
+
+    /** The route of a request that may authenticate with an API key, if it is one of {@link #KEY_ROUTES}. */
+    private Optional<Router.Match> keyRoute(String method, String path) {
+        try {
+            Router.Match match = router.match(method, path);
+            return KEY_ROUTES.contains(method + " " + match.pattern()) ? Optional.of(match) : Optional.empty();
+        } catch (ApiException e) {
+            // an unknown path or method: refused as any other operation with a key, before it is routed
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * A read by an API key: the engine authenticates it as the model endpoints do (an unknown, revoked
+     * or expired key is a 401 counted like any failed authentication); the call's caller is then the
+     * key's owner as a plain user, and the resource answers for the key.
+     */
+    private void handleWithKey(HttpServletRequest request, HttpServletResponse response, String address,
+                               Router.Match match) throws IOException {
+        String presented = Credentials.presentedKey(request::getHeader).orElse("");
+        Authentication authentication = engine.authenticate(presented);
+        if (!authentication.succeeded()) {
+            Denial denial = authentication.denial().orElseThrow();
+            if (denial.httpStatus() == 401) {
+                authenticationFailed(address, denial.reason().errorCode());
+                response.setHeader("WWW-Authenticate", "Bearer realm=\"maas-api\"");
+                throw ApiException.unauthenticated(denial.reason().errorCode(), denial.message());
+            }
+            response.setHeader("Retry-After", Long.toString(Math.max(1, denial.retryAfterSeconds())));
+            throw ApiException.of(denial.httpStatus(), denial.reason().errorCode(), denial.message());
+        }
+        ApiKey key = authentication.key().orElseThrow();
+        Identity identity = authentication.identity().orElseThrow();
+        Caller owner = new Caller(key.owner().name(), identity.groups(), Set.of(Role.USER));
+        Call call = new Call(request, response, owner, engine.timeSource().now(), match.variables(),
+                settings.maxBodyBytes(), Optional.of(authentication));
+        match.handler().handle(call);
     }
 
     /** A 401: counted towards the address's limit and in {@code maas.auth.failures{api="management"}}. */
@@ -139,7 +194,8 @@ public final class ManagementApi {
         response.setContentType("application/json");
         response.setCharacterEncoding("UTF-8");
         response.setHeader("Cache-Control", "no-store");
-byte[] bytes = new OpenAiError(e.getMessage(), e.type(), e.param(), e.code()).toJson();
+        // with the code at the top level too, where Open Data Hub's handlers put it (docs §2)
+        byte[] bytes = new OpenAiError(e.getMessage(), e.type(), e.param(), e.code()).toJson(true);
         response.setContentLength(bytes.length);
         response.getOutputStream().write(bytes);
     }

@@ -13,7 +13,8 @@ import java.util.Optional;
  * @param maxPageSize          the largest page of a list or search
  * @param maxKeyLifetime       the longest life of a regular key, and the life of one created without an expiry
  * @param ephemeralKeyLifetime the default and maximum life of an ephemeral key
+ * @param maxActiveKeysPerSubscription the most active keys an owner may hold per subscription ({@code 0}: no limit)
  */
 public record Settings(Optional<URI> gatewayBaseUrl, int maxBodyBytes, int maxPageSize,
-                       Duration maxKeyLifetime, Duration ephemeralKeyLifetime) {
+                       Duration maxKeyLifetime, Duration ephemeralKeyLifetime, int maxActiveKeysPerSubscription) {
 }

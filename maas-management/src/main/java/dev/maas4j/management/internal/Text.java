@@ -38,19 +38,32 @@ final class Text {
 
     /**
      * Parses a positive duration in maas4j's syntax ({@link DurationText}): {@code 30d}, {@code 12h},
-     * {@code 90m} (Open Data Hub's {@code expiresIn} forms), also {@code 45s} or {@code 500ms}.
+     * {@code 90m}, Go durations such as {@code 1h30m} and plain seconds ({@code 3600}), all of which
+     * Open Data Hub's {@code expiresIn} accepts.
      *
      * @throws ApiException 400 naming {@code field}
      */
     static Duration parseRelative(String text, String field) {
         if (!DurationText.isDuration(text)) {
-            throw ApiException.invalid(field, field + " must look like 30d, 12h or 90m");
+            throw ApiException.invalid(field, field + " must be a duration such as 30d, 12h, 90m, 1h30m or 3600 (seconds)");
         }
         Duration duration = DurationText.parse(text, field);
         if (duration.isZero()) {
             throw ApiException.invalid(field, field + " must be longer than 0");
         }
         return duration;
+    }
+
+    /**
+     * Parses a duration, zero allowed, in {@link DurationText}'s syntax.
+     *
+     * @throws ApiException 400 naming {@code field}
+     */
+    static Duration parseDuration(String text, String field) {
+        if (!DurationText.isDuration(text)) {
+            throw ApiException.invalid(field, field + " must be a duration such as 0s, 90m, 1h30m or 3600 (seconds)");
+        }
+        return DurationText.parse(text, field);
     }
 
     /** A duration in maas4j's syntax, in the largest whole unit: {@code 30d}, {@code 12h}, {@code 90m}, {@code 45s}. */
