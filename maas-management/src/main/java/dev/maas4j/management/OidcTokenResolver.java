@@ -361,11 +361,12 @@ public final class OidcTokenResolver implements IdentityResolver {
         // typ is checked before, with a reason of its own (ACCEPTED_TYPES)
         p.setJWSTypeVerifier((type, context) -> {
         });
-        p.setJWSKeySelector(new JWSVerificationKeySelector<>(algorithms, keys));
+        p.setJWSKeySelector(new JWSVerificationKeySelector<>(new HashSet<>(algorithms), keys));
+        // mutable sets: nimbus asks them contains(null), which Set.of refuses
         DefaultJWTClaimsVerifier<SecurityContext> claims = new DefaultJWTClaimsVerifier<>(
-                audience.map(Set::of).orElse(null),
+                audience.map(a -> new HashSet<>(List.of(a))).orElse(null),
                 new JWTClaimsSet.Builder().issuer(issuer).build(),
-                Set.of("exp", "iss"), null) {
+                new HashSet<>(List.of("exp", "iss")), new HashSet<>()) {
             @Override
             protected Date currentTime() {
                 return Date.from(time.now());
