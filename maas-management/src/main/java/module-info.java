@@ -7,6 +7,8 @@ module dev.maas4j.management {
     requires transitive jakarta.servlet;
     requires transitive com.fasterxml.jackson.databind;
     requires com.fasterxml.jackson.core;
+    requires com.github.benmanes.caffeine;
+    requires com.nimbusds.jose.jwt;
     requires org.slf4j;
 
     exports dev.maas4j.management;

@@ -8,8 +8,10 @@ import java.util.Optional;
 
 /**
  * Asks several {@link IdentityResolver}s in order and takes the first caller found. An exception
- * from one of them propagates at once (see the {@link IdentityResolver} contract): an identity
- * provider that is down must not let the request fall through to the next resolver.
+ * from one of them propagates at once (see the {@link IdentityResolver} contract): a
+ * {@link CredentialRejectedException} because a credential recognised and refused must not be
+ * reinterpreted by the next resolver, any other because an identity provider that is down must
+ * not let the request fall through to a weaker one.
  *
  * <pre>{@code
  * IdentityResolver resolver = CompositeIdentityResolver.of(bearerTokens, trustedHeaders, containerPrincipal);

@@ -9,35 +9,51 @@ import java.util.Optional;
  *
  * <p>Implementations in this package: {@link ContainerPrincipalResolver} (the servlet container's
  * own authentication), {@link TrustedHeaderResolver} (a fronting proxy such as oauth2-proxy),
- * {@link BearerTokenResolver} (tokens declared in configuration, stored hashed), and
- * {@link CompositeIdentityResolver} to try several in order:
+ * {@link BearerTokenResolver} (tokens declared in configuration, stored hashed),
+ * {@link OidcTokenResolver} (OIDC access tokens of one issuer, e.g. a Keycloak realm), and
+ * {@link CompositeIdentityResolver} to try several in order. Group-based resolvers share one
+ * {@link RoleMapping}:
  *
  * <pre>{@code
+ * RoleMapping roles = new RoleMapping(Set.of("maas-admins"), Set.of("auditors"));
  * IdentityResolver resolver = IdentityResolver.firstOf(
  *         BearerTokenResolver.builder().addHashedToken(bootstrapAdminHash, Caller.of("admin", Set.of(), Role.ADMIN)).build(),
- *         TrustedHeaderResolver.builder().trustProxy("10.0.0.5").adminGroups("maas-admins").build());
+ *         OidcTokenResolver.builder("https://keycloak.example.com/realms/maas").roleMapping(roles).build(),
+ *         TrustedHeaderResolver.builder().trustProxy("10.0.0.5").roleMapping(roles).build());
  * }</pre>
  *
- * <p><b>Contract.</b> Return {@link Optional#empty()} when the request carries no credential this
- * resolver understands, or one it does not accept; the management API then answers 401 (or asks
- * the next resolver, in a composite). Never return a caller for a credential that was not verified.
- * A runtime exception means the resolver could not decide (an identity provider is down): the
- * request is answered with 503 and nothing else is tried, so that an outage never falls through to
- * a weaker resolver. The management API refuses API keys ({@code sk-oai-...}) before any resolver
- * is asked, so a resolver never sees a request whose bearer credential is an API key.
+ * <p><b>Contract.</b> A resolver has three answers:
+ * <ul>
+ *   <li>a {@link Caller}, for a credential it verified. Never return a caller for a credential
+ *       that was not verified;</li>
+ *   <li>{@link Optional#empty()}, when the request carries no credential this resolver
+ *       understands (no bearer token, a token that is not a JWT, a JWT of another issuer, a token
+ *       it does not know): a composite asks the next resolver, and when none claims the request
+ *       the management API answers 401 ({@code missing_credentials}, or {@code unknown_issuer}
+ *       for a JWT of an issuer nobody trusts);</li>
+ *   <li>a {@link CredentialRejectedException}, when it recognises the credential as its own (a
+ *       token of its issuer) and rejects it: the management API answers 401 with the reason's code
+ *       ({@code token_expired}, {@code wrong_audience}, {@code bad_signature}, ...) and nothing
+ *       else is tried.</li>
+ * </ul>
+ * Every 401 counts against the client's address. Any other runtime exception means the resolver
+ * could not decide (an identity provider is down): the request is answered with 503 and nothing
+ * else is tried, so that an outage never falls through to a weaker resolver. Neither exception's
+ * message may contain the credential. The management API refuses API keys ({@code sk-oai-...})
+ * before any resolver is asked, so a resolver never sees a request whose bearer credential is an
+ * API key.
  *
  * <p><b>Thread-safety.</b> Implementations must be thread-safe; {@link #resolve} is called for every
  * management request, concurrently.
  *
- * <p><b>Adding OIDC or Kubernetes tokens.</b> A resolver for OIDC access tokens reads
- * {@code Authorization: Bearer <jwt>}, returns empty if the token is not a JWT of the configured
- * issuer (so a composite can try the next resolver), verifies the signature against the issuer's
- * JWKS (cached) and the {@code exp}, {@code aud} and {@code iss} claims, and maps a groups claim to
- * {@link Role}s as {@link TrustedHeaderResolver} does. A Kubernetes resolver posts the token to the
- * {@code TokenReview} API and maps {@code status.user.username} and {@code status.user.groups} the
- * same way. Both should cache positive answers by a hash of the token (never the token itself) for
- * less than the token's remaining life, and throw rather than return empty when the issuer or the
- * API server cannot be reached.
+ * <p><b>Adding a token resolver</b> (Kubernetes {@code TokenReview}, RFC 7662 introspection):
+ * {@link OidcTokenResolver} is the pattern. Read {@code Authorization: Bearer <token>}, return
+ * empty for a token that is not this resolver's, verify it (a Kubernetes resolver posts it to the
+ * {@code TokenReview} API and maps {@code status.user.username} and {@code status.user.groups}),
+ * map the groups to {@link Role}s with the shared {@link RoleMapping}, throw a
+ * {@link CredentialRejectedException} for a token that is its own and refused, cache positive
+ * answers by a hash of the token (never the token itself) for less than the token's remaining life,
+ * and throw rather than return empty when the issuer or the API server cannot be reached.
  */
 @FunctionalInterface
 public interface IdentityResolver {

@@ -6,7 +6,6 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.EnumSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
@@ -24,7 +23,8 @@ import java.util.regex.Pattern;
  * ignored, as anyone could set them.
  *
  * <p>Every caller found holds {@link Role#USER}; members of an admin group also hold
- * {@link Role#ADMIN}, and members of a read-only admin group {@link Role#ADMIN_READONLY}.
+ * {@link Role#ADMIN}, and members of a read-only admin group {@link Role#ADMIN_READONLY}, by the
+ * {@link RoleMapping} the other resolvers share ({@link Builder#roleMapping}).
  *
  * <pre>{@code
  * TrustedHeaderResolver proxy = TrustedHeaderResolver.builder()
@@ -43,15 +43,13 @@ public final class TrustedHeaderResolver implements IdentityResolver {
     private final List<Cidr> proxies;
     private final String userHeader;
     private final String groupsHeader;
-    private final Set<String> adminGroups;
-    private final Set<String> adminReadonlyGroups;
+    private final RoleMapping roles;
 
     private TrustedHeaderResolver(Builder b) {
         this.proxies = List.copyOf(b.proxies);
         this.userHeader = b.userHeader;
         this.groupsHeader = b.groupsHeader;
-        this.adminGroups = Set.copyOf(b.adminGroups);
-        this.adminReadonlyGroups = Set.copyOf(b.adminReadonlyGroups);
+        this.roles = new RoleMapping(b.adminGroups, b.adminReadonlyGroups);
     }
 
     /** A builder; at least one proxy address must be trusted. */
@@ -74,16 +72,7 @@ public final class TrustedHeaderResolver implements IdentityResolver {
                 }
             }
         }
-        EnumSet<Role> roles = EnumSet.of(Role.USER);
-        for (String group : groups) {
-            if (adminGroups.contains(group)) {
-                roles.add(Role.ADMIN);
-            }
-            if (adminReadonlyGroups.contains(group)) {
-                roles.add(Role.ADMIN_READONLY);
-            }
-        }
-        return Optional.of(new Caller(user.trim(), groups, roles));
+        return Optional.of(roles.caller(user.trim(), groups));
     }
 
     private boolean trusted(String remoteAddress) {
@@ -222,6 +211,17 @@ public final class TrustedHeaderResolver implements IdentityResolver {
         /** The header carrying the comma-separated groups (default {@code X-Forwarded-Groups}). */
         public Builder groupsHeader(String name) {
             groupsHeader = notBlank(name, "groupsHeader");
+            return this;
+        }
+
+        /**
+         * Grants the roles of {@code mapping} (the one the other resolvers use), in addition to
+         * any groups given to {@link #adminGroups} and {@link #adminReadonlyGroups}.
+         */
+        public Builder roleMapping(RoleMapping mapping) {
+            Objects.requireNonNull(mapping, "roleMapping");
+            adminGroups.addAll(mapping.adminGroups());
+            adminReadonlyGroups.addAll(mapping.adminReadonlyGroups());
             return this;
         }
 

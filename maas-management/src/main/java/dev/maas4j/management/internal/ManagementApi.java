@@ -11,6 +11,7 @@ import dev.maas4j.core.Credentials;
 import dev.maas4j.core.OpenAiError;
 import dev.maas4j.core.MaasEngine;
 import dev.maas4j.management.Caller;
+import dev.maas4j.management.CredentialRejectedException;
 import dev.maas4j.management.IdentityResolver;
 import dev.maas4j.management.Role;
 import jakarta.servlet.http.HttpServletRequest;
@@ -91,6 +92,11 @@ public final class ManagementApi {
             Optional<Caller> caller;
             try {
                 caller = resolver.resolve(request);
+            } catch (CredentialRejectedException e) {
+                // a resolver recognised the credential as its own and says why it refuses it
+                authenticationFailed(address, e.code());
+                response.setHeader("WWW-Authenticate", "Bearer realm=\"maas-api\", error=\"invalid_token\"");
+                throw ApiException.unauthenticated(e.code(), e.getMessage());
             } catch (RuntimeException e) {
                 LOG.warn("identity resolution failed for {} {}: {}", request.getMethod(), path, e.toString());
                 response.setHeader("Retry-After", "1");
@@ -98,12 +104,7 @@ public final class ManagementApi {
                         "the caller's identity could not be established now, try again later");
             }
             if (caller.isEmpty()) {
-                // the resolvers do not say why; a presented Authorization header is a credential they refused
-                authenticationFailed(address, request.getHeader("Authorization") == null ? "missing_credentials"
-                        : "invalid_credentials");
-                response.setHeader("WWW-Authenticate", "Bearer realm=\"maas-api\"");
-                throw ApiException.unauthenticated("missing_credentials",
-                        "authentication required: send a management credential");
+                throw unresolved(request, address, response);
             }
             Router.Match match = router.match(request.getMethod(), path);
             Call call = new Call(request, response, caller.get(), engine.timeSource().now(), match.variables(),
@@ -157,6 +158,32 @@ public final class ManagementApi {
         Call call = new Call(request, response, owner, engine.timeSource().now(), match.variables(),
                 settings.maxBodyBytes(), Optional.of(authentication));
         match.handler().handle(call);
+    }
+
+    /**
+     * The 401 of a request no resolver claimed. The resolvers do not say why; a JWT with an issuer
+     * is one of an issuer no resolver trusts, any other presented Authorization header a credential
+     * they refused.
+     */
+    private ApiException unresolved(HttpServletRequest request, String address, HttpServletResponse response) {
+        response.setHeader("WWW-Authenticate", "Bearer realm=\"maas-api\"");
+        String authorization = request.getHeader("Authorization");
+        if (authorization == null) {
+            authenticationFailed(address, "missing_credentials");
+            return ApiException.unauthenticated("missing_credentials",
+                    "authentication required: send a management credential");
+        }
+        boolean foreignJwt = Credentials.bearer(authorization).flatMap(BearerJwt::parse).flatMap(BearerJwt::issuer)
+                .isPresent();
+        if (foreignJwt) {
+            String code = CredentialRejectedException.Reason.UNKNOWN_ISSUER.code();
+            authenticationFailed(address, code);
+            return ApiException.unauthenticated(code,
+                    "the token's issuer (iss) is not one this API trusts");
+        }
+        authenticationFailed(address, "invalid_credentials");
+        return ApiException.unauthenticated("missing_credentials",
+                "authentication required: send a management credential");
     }
 
     /** A 401: counted towards the address's limit and in {@code maas.auth.failures{api="management"}}. */
