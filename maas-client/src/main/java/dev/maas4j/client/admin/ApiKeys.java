@@ -27,6 +27,14 @@ public interface ApiKeys {
     /** Revokes a key ({@code DELETE /api-keys/{id}}) and returns it, now {@code revoked}. */
     ApiKey revoke(String id);
 
+    /**
+     * Gives a key a new secret ({@code POST /api-keys/{id}/rotate}, maas4j's): the same id, settings
+     * and usage history; the result holds the new secret, returned this once. The old secret is
+     * still accepted for {@code overlap} (whole seconds; zero: it stops at once), and
+     * {@code extra().get("previousKeyValidUntil")} says until when.
+     */
+    CreatedApiKey rotate(String id, java.time.Duration overlap);
+
     /** Revokes every active key of a user and/or subscription ({@code POST /api-keys/bulk-revoke}). */
     BulkRevokeResult bulkRevoke(BulkRevokeRequest request);
 

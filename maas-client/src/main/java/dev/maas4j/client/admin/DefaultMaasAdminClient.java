@@ -132,6 +132,15 @@ final class DefaultMaasAdminClient implements MaasAdminClient {
         }
 
         @Override
+        public CreatedApiKey rotate(String id, java.time.Duration overlap) {
+            if (overlap.isNegative()) {
+                throw new IllegalArgumentException("overlap must not be negative, was " + overlap);
+            }
+            return fetch(Call.post(keyPath(id) + "/rotate", json(java.util.Map.of("overlap", overlap.toSeconds() + "s"))),
+                    CreatedApiKey.class);
+        }
+
+        @Override
         public BulkRevokeResult bulkRevoke(BulkRevokeRequest request) {
             return fetch(Call.post("api-keys/bulk-revoke", json(request)),
                     BulkRevokeResult.class);

@@ -194,6 +194,19 @@ class MaasAdminClientTest {
     }
 
     @Test
+    void aKeyIsRotated() {
+        server.on("POST", BASE + "/api-keys/Ab3xK9/rotate", authorized(200, """
+                {"key": "sk-oai-Ab3xK9_new", "keyPrefix": "sk-oai-Ab3x", "id": "Ab3xK9", "name": "ci",
+                 "subscription": "free", "createdAt": "2026-01-15T10:30:00Z", "expiresAt": "2026-02-14T10:30:00Z",
+                 "ephemeral": false, "previousKeyValidUntil": "2026-01-20T10:10:00Z"}
+                """));
+        CreatedApiKey rotated = admin.apiKeys().rotate("Ab3xK9", Duration.ofMinutes(10));
+        assertSent("POST", BASE + "/api-keys/Ab3xK9/rotate", "{\"overlap\": \"600s\"}");
+        assertEquals("sk-oai-Ab3xK9_new", rotated.key());
+        assertEquals("2026-01-20T10:10:00Z", rotated.extra().get("previousKeyValidUntil"));
+    }
+
+    @Test
     void keyUsageAndConfigAreRead() {
         server.on("GET", BASE + "/api-keys/Ab3xK9/usage", authorized(200, fixture("admin/api-key-usage.json")));
         server.on("GET", BASE + "/api-keys/config", authorized(200,
