@@ -70,6 +70,7 @@ final class ConfigLoader {
         GatewayConfig.Store store = ConfigRecords.store(root.section("store"), storeTypeChosen, env);
         Map<String, Set<String>> users = ConfigRecords.users(root.raw("users"));
         GatewayConfig.Budgets budgets = ConfigRecords.budgets(root.section("budgets"));
+        GatewayConfig.Identity identity = ConfigRecords.identity(root.section("identity"));
 
         boolean demoServed = demo.enabled() && kubernetes.isEmpty();
         ConfigCatalog catalog = ConfigCatalog.read(root, demoServed, env);
@@ -80,6 +81,6 @@ final class ConfigLoader {
                     + "models, subscriptions and policies from the configuration file");
         }
         return new GatewayConfig(server, upstream, engine, admin, demo, catalog.models(), catalog.policies(),
-                catalog.subscriptions(), users, budgets, kubernetes, store);
+                catalog.subscriptions(), users, budgets, kubernetes, store, identity);
     }
 }

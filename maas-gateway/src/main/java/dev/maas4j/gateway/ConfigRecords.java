@@ -7,14 +7,23 @@ import dev.maas4j.core.FailureMode;
 import dev.maas4j.core.ReservationStrategy;
 import dev.maas4j.management.CatalogDocuments;
 import dev.maas4j.management.CatalogDocuments.InvalidDocumentException;
+import dev.maas4j.management.BearerTokenResolver;
+import dev.maas4j.management.Caller;
+import dev.maas4j.management.RoleMapping;
+import dev.maas4j.management.TrustedHeaderResolver;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -191,6 +200,116 @@ final class ConfigRecords {
             return CatalogDocuments.budget(node, path);
         } catch (InvalidDocumentException e) {
             throw new ConfigException(e.getMessage());
+        }
+    }
+
+    /** The settings of one {@code identity.oidc[]} entry and their defaults (list entries do not merge with defaults.yaml). */
+    private static final ObjectNode OIDC_DEFAULTS = JsonNodeFactory.instance.objectNode()
+            .putNull("issuer").putNull("audience").put("userClaim", "preferred_username").put("groupsClaim", "groups")
+            .put("groupPrefix", "").put("clockSkew", "60s");
+    /** The settings of {@code identity.trustedHeaders} and their defaults, once the section is written. */
+    private static final ObjectNode TRUSTED_HEADERS_DEFAULTS = JsonNodeFactory.instance.objectNode()
+            .put("userHeader", "X-Forwarded-User").put("groupsHeader", "X-Forwarded-Groups")
+            .set("trustedProxies", JsonNodeFactory.instance.arrayNode());
+    /** The settings of one {@code identity.tokens[]} entry and their defaults. */
+    private static final ObjectNode TOKEN_DEFAULTS = JsonNodeFactory.instance.objectNode()
+            .putNull("sha256").putNull("user").set("groups", JsonNodeFactory.instance.arrayNode());
+
+    static GatewayConfig.Identity identity(ConfigSection s) {
+        List<GatewayConfig.Oidc> oidc = new ArrayList<>();
+        Set<String> issuers = new HashSet<>();
+        for (ConfigSection entry : s.sections("oidc", OIDC_DEFAULTS)) {
+            GatewayConfig.Oidc issuer = oidc(entry);
+            if (!issuers.add(issuer.issuer())) {
+                throw new ConfigException(entry.pathOf("issuer") + ": " + issuer.issuer() + " is configured twice");
+            }
+            oidc.add(issuer);
+        }
+        Optional<GatewayConfig.TrustedHeaders> headers = s.optionalSection("trustedHeaders", TRUSTED_HEADERS_DEFAULTS)
+                .map(ConfigRecords::trustedHeaders);
+        List<GatewayConfig.StaticToken> tokens = new ArrayList<>();
+        BearerTokenResolver.Builder duplicates = BearerTokenResolver.builder();
+        for (ConfigSection entry : s.sections("tokens", TOKEN_DEFAULTS)) {
+            GatewayConfig.StaticToken token = token(entry);
+            try {
+                duplicates.addHashedToken(token.sha256(), Caller.user(token.user()));
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(entry.pathOf("sha256") + ": this token is declared twice");
+            }
+            tokens.add(token);
+        }
+        ConfigSection roles = s.section("roles");
+        RoleMapping mapping = new RoleMapping(new LinkedHashSet<>(roles.texts("admin")),
+                new LinkedHashSet<>(roles.texts("adminReadonly")));
+        roles.end();
+        s.end();
+        return new GatewayConfig.Identity(oidc, headers, tokens, mapping);
+    }
+
+    private static GatewayConfig.Oidc oidc(ConfigSection s) {
+        Optional<String> given = s.optionalText("issuer");
+        Optional<String> audience = s.optionalText("audience");
+        String userClaim = s.text("userClaim");
+        String groupsClaim = s.text("groupsClaim");
+        String prefix = groupPrefix(s);
+        Duration skew = s.duration("clockSkew", Duration.ZERO);
+        s.end();
+        String issuer = given.orElseThrow(() -> new ConfigException(s.pathOf("issuer")
+                + ": is required (e.g. https://keycloak.example.com/realms/maas)"));
+        GatewayConfig.Oidc oidc = new GatewayConfig.Oidc(issuer.strip(), audience, userClaim, groupsClaim, prefix, skew);
+        // the resolver's own rules (an http(s) URL, the skew's range), checked now rather than at the first login
+        validated(s, "issuer", () -> IdentitySources.oidc(oidc, RoleMapping.none(), dev.maas4j.api.TimeSource.system()));
+        return oidc;
+    }
+
+    private static String groupPrefix(ConfigSection s) {
+        JsonNode value = s.raw("groupPrefix");
+        if (value.isNull()) {
+            return "";
+        }
+        if (!value.isTextual() || value.asText().chars().anyMatch(Character::isWhitespace)) {
+            throw new ConfigException(s.pathOf("groupPrefix") + ": must be text without spaces (e.g. \"oidc:\")");
+        }
+        return value.asText();
+    }
+
+    private static GatewayConfig.TrustedHeaders trustedHeaders(ConfigSection s) {
+        GatewayConfig.TrustedHeaders headers = new GatewayConfig.TrustedHeaders(s.text("userHeader"),
+                s.text("groupsHeader"), s.texts("trustedProxies"));
+        s.end();
+        if (headers.trustedProxies().isEmpty()) {
+            throw new ConfigException(s.pathOf("trustedProxies")
+                    + ": must name the proxy's addresses (e.g. [10.0.0.0/8]): headers from anyone else are never believed");
+        }
+        for (int i = 0; i < headers.trustedProxies().size(); i++) {
+            String proxy = headers.trustedProxies().get(i);
+            validated(s, "trustedProxies[" + i + "]", () -> TrustedHeaderResolver.builder().trustProxy(proxy));
+        }
+        return headers;
+    }
+
+    private static GatewayConfig.StaticToken token(ConfigSection s) {
+        Optional<String> sha256 = s.optionalText("sha256");
+        Optional<String> name = s.optionalText("user");
+        List<String> groups = s.texts("groups");
+        s.end();
+        String hash = sha256.orElseThrow(() -> new ConfigException(s.pathOf("sha256")
+                + ": is required: the token's SHA-256 as sha256sum prints it; plain tokens are never configured"));
+        if (!hash.strip().matches("[0-9a-fA-F]{64}")) {
+            throw new ConfigException(s.pathOf("sha256")
+                    + ": must be 64 hexadecimal digits, the token's SHA-256 as sha256sum prints it");
+        }
+        String user = name.orElseThrow(() -> new ConfigException(s.pathOf("user") + ": is required"));
+        return new GatewayConfig.StaticToken(hash.strip().toLowerCase(Locale.ROOT), user.strip(),
+                new LinkedHashSet<>(groups));
+    }
+
+    /** Runs a builder's check of {@code key}: its message, prefixed with the setting's path. */
+    private static void validated(ConfigSection s, String key, Runnable check) {
+        try {
+            check.run();
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            throw new ConfigException(s.pathOf(key) + ": " + e.getMessage());
         }
     }
 }

@@ -1,6 +1,7 @@
 package dev.maas4j.gateway;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.maas4j.api.DurationText;
 import dev.maas4j.api.Secret;
 
@@ -223,6 +224,48 @@ final class ConfigSection {
             texts.add(item.asText().strip());
         }
         return List.copyOf(texts);
+    }
+
+    /**
+     * The list under {@code key}, each entry a section of its own laid over {@code entryDefaults}
+     * (a list's entries do not merge with the defaults file, so their defaults are given here).
+     */
+    List<ConfigSection> sections(String key, ObjectNode entryDefaults) {
+        JsonNode value = get(key);
+        if (!value.isArray()) {
+            throw origins.invalid(pathOf(key), value, "a list");
+        }
+        List<ConfigSection> sections = new ArrayList<>();
+        for (int i = 0; i < value.size(); i++) {
+            JsonNode item = value.get(i);
+            String at = pathOf(key) + "[" + i + "]";
+            if (!item.isObject()) {
+                throw origins.invalid(at, item, "a section of settings");
+            }
+            sections.add(new ConfigSection(over(entryDefaults, item), at, origins));
+        }
+        return sections;
+    }
+
+    /**
+     * The section under {@code key} laid over {@code defaults}, or empty when it is {@code null}:
+     * a section whose defaults apply only once it is written.
+     */
+    Optional<ConfigSection> optionalSection(String key, ObjectNode defaults) {
+        JsonNode value = get(key);
+        if (value.isNull()) {
+            return Optional.empty();
+        }
+        if (!value.isObject()) {
+            throw origins.invalid(pathOf(key), value, "a section of settings");
+        }
+        return Optional.of(new ConfigSection(over(defaults, value), pathOf(key), origins));
+    }
+
+    private static ObjectNode over(ObjectNode defaults, JsonNode section) {
+        ObjectNode merged = defaults.deepCopy();
+        section.fields().forEachRemaining(e -> merged.set(e.getKey(), e.getValue()));
+        return merged;
     }
 
     /** Refuses the settings of this section that were not read: they are unknown. */

@@ -7,6 +7,7 @@ import dev.maas4j.api.Secret;
 import dev.maas4j.api.Subscription;
 import dev.maas4j.core.FailureMode;
 import dev.maas4j.core.ReservationStrategy;
+import dev.maas4j.management.RoleMapping;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -72,11 +73,12 @@ import java.util.Set;
  * @param budgets       user and group budgets
  * @param kubernetes    where to read the catalog from Kubernetes, if it comes from there
  * @param store         where keys, catalog, usage and the audit trail are kept
+ * @param identity      who else may call the management API: tokens, OIDC issuers, a trusted proxy
  */
 public record GatewayConfig(Server server, Upstream upstream, Engine engine, Admin admin, Demo demo,
                             List<ModelRef> models, List<AuthPolicy> policies, List<Subscription> subscriptions,
                             Map<String, Set<String>> users, Budgets budgets, Optional<Kubernetes> kubernetes,
-                            Store store) {
+                            Store store, Identity identity) {
 
     /** The group every user belongs to, as in Kubernetes; policies may grant models to it. */
     public static final String ALL_USERS_GROUP = "system:authenticated";
@@ -100,6 +102,7 @@ public record GatewayConfig(Server server, Upstream upstream, Engine engine, Adm
         Objects.requireNonNull(budgets, "budgets");
         Objects.requireNonNull(kubernetes, "kubernetes");
         Objects.requireNonNull(store, "store");
+        Objects.requireNonNull(identity, "identity");
     }
 
     /**
@@ -358,6 +361,100 @@ public record GatewayConfig(Server server, Upstream upstream, Engine engine, Adm
             Objects.requireNonNull(password, "password");
             Objects.requireNonNull(retention, "retention");
             Objects.requireNonNull(failureMode, "failureMode");
+        }
+    }
+
+    /**
+     * Who may call the management API besides the bootstrap administrator ({@link Admin}), asked
+     * in this order: configured {@link StaticToken tokens} (with the bootstrap token), each
+     * {@link Oidc OIDC issuer}, the {@link TrustedHeaders trusted proxy}. Groups map to roles
+     * through {@code roles}, the same for every source; everyone authenticated may manage their
+     * own keys.
+     *
+     * <pre>{@code
+     * identity:
+     *   oidc:
+     *     - issuer: https://keycloak.example.com/realms/maas
+     *       audience: maas-api
+     *       groupsClaim: groups              # or realm_access.roles
+     *   trustedHeaders: {trustedProxies: [10.0.0.0/8]}
+     *   tokens:
+     *     - {sha256: "<printf %s "$TOKEN" | sha256sum>", user: ci-bot, groups: [ci]}
+     *   roles:
+     *     admin: [maas-admins]
+     *     adminReadonly: [auditors]
+     * }</pre>
+     *
+     * @param oidc           the OIDC issuers whose access tokens are accepted, in order
+     * @param trustedHeaders the authenticating proxy whose headers are believed, if any
+     * @param tokens         management tokens, by their SHA-256
+     * @param roles          which groups grant {@code admin} and {@code adminReadonly}
+     */
+    public record Identity(List<Oidc> oidc, Optional<TrustedHeaders> trustedHeaders, List<StaticToken> tokens,
+                           RoleMapping roles) {
+        /** Checks that every part is present, and copies the lists. */
+        public Identity {
+            oidc = List.copyOf(oidc);
+            Objects.requireNonNull(trustedHeaders, "trustedHeaders");
+            tokens = List.copyOf(tokens);
+            Objects.requireNonNull(roles, "roles");
+        }
+    }
+
+    /**
+     * An OIDC issuer whose access tokens (JWTs) are accepted
+     * ({@link dev.maas4j.management.OidcTokenResolver}).
+     *
+     * @param issuer      the tokens' {@code iss}, where the discovery document is
+     * @param audience    what their {@code aud} must include, if checked
+     * @param userClaim   the claim naming the user
+     * @param groupsClaim the claim holding the groups (a dotted path reaches nested ones)
+     * @param groupPrefix added to each group
+     * @param clockSkew   how far {@code exp} and {@code nbf} may be off
+     */
+    public record Oidc(String issuer, Optional<String> audience, String userClaim, String groupsClaim,
+                       String groupPrefix, Duration clockSkew) {
+        /** Checks that every part is present. */
+        public Oidc {
+            Objects.requireNonNull(issuer, "issuer");
+            Objects.requireNonNull(audience, "audience");
+            Objects.requireNonNull(userClaim, "userClaim");
+            Objects.requireNonNull(groupsClaim, "groupsClaim");
+            Objects.requireNonNull(groupPrefix, "groupPrefix");
+            Objects.requireNonNull(clockSkew, "clockSkew");
+        }
+    }
+
+    /**
+     * An authenticating proxy (oauth2-proxy, say) whose user and groups headers are believed on
+     * connections from {@code trustedProxies} only ({@link dev.maas4j.management.TrustedHeaderResolver}).
+     *
+     * @param userHeader     the header naming the user
+     * @param groupsHeader   the header with the comma-separated groups
+     * @param trustedProxies the proxies' addresses or CIDR blocks, at least one
+     */
+    public record TrustedHeaders(String userHeader, String groupsHeader, List<String> trustedProxies) {
+        /** Checks that every part is present, and copies the list. */
+        public TrustedHeaders {
+            Objects.requireNonNull(userHeader, "userHeader");
+            Objects.requireNonNull(groupsHeader, "groupsHeader");
+            trustedProxies = List.copyOf(trustedProxies);
+        }
+    }
+
+    /**
+     * A management token declared by its SHA-256 (the token itself stays with its holder).
+     *
+     * @param sha256 the token's SHA-256, 64 hexadecimal digits
+     * @param user   the user it authenticates
+     * @param groups that user's groups, for {@link Identity#roles()}
+     */
+    public record StaticToken(String sha256, String user, Set<String> groups) {
+        /** Checks that every part is present, and copies the groups. */
+        public StaticToken {
+            Objects.requireNonNull(sha256, "sha256");
+            Objects.requireNonNull(user, "user");
+            groups = Set.copyOf(groups);
         }
     }
 }

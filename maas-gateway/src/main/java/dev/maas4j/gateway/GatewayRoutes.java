@@ -5,10 +5,7 @@ import dev.maas4j.api.Grant;
 import dev.maas4j.core.AuthFailureThrottle;
 import dev.maas4j.core.MaasEngine;
 import dev.maas4j.core.usage.MediaEstimates;
-import dev.maas4j.management.BearerTokenResolver;
-import dev.maas4j.management.Caller;
 import dev.maas4j.management.ManagementServlet;
-import dev.maas4j.management.Role;
 import dev.maas4j.servlet.MaasFilter;
 import dev.maas4j.servlet.MaasProxyServlet;
 import jakarta.servlet.DispatcherType;
@@ -24,11 +21,10 @@ import java.io.IOException;
 import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.util.EnumSet;
-import java.util.Set;
 
 /**
  * The gateway's routes, as Jetty contexts: the management API under {@code /maas-api/v1}
- * (authenticating the bootstrap admin's token), {@code /healthz}, and every other path governed by
+ * (authenticating the callers {@code IdentitySources} lists), {@code /healthz}, and every other path governed by
  * {@link MaasFilter} and answered by the proxy or, for the demo model, in process. Both APIs share
  * one allowance of failed authentications per client address. Stateless.
  */
@@ -75,14 +71,11 @@ final class GatewayRoutes {
         ServletContextHandler health = new ServletContextHandler("/healthz");
         health.addServlet(new ServletHolder(new HealthServlet()), "/*");
 
-        // the management API authenticates the bootstrap admin by a bearer token kept only as a hash;
-        // API keys are refused there
-        BearerTokenResolver tokens = BearerTokenResolver.builder()
-                .addToken(adminToken, Caller.of(config.admin().user(), Set.of(), Role.ADMIN))
-                .build();
+        // the management API's callers: the bootstrap admin's token and the identity section's sources
+        // (IdentitySources lists them in order); API keys are refused there
         ServletContextHandler management = new ServletContextHandler("/maas-api");
         ManagementServlet.Builder api = ManagementServlet.builder(engine)
-                .identityResolver(tokens)
+                .identityResolver(IdentitySources.resolver(config, adminToken, engine.timeSource()))
                 .authFailureThrottle(authFailures)
                 .auditLog(audit);
         // the management API creates the keys: the longest life of one is its setting too

@@ -244,7 +244,7 @@ class GatewayConfigTest {
                     + "includeUsageInStreams, acceptQueueSize, idleTimeout, bodyTimeout, minBodyBytesPerSecond, "
                     + "maxConcurrentBodiesPerAddress, maxConnectionsPerAddress, maxAuthFailures, authFailureWindow",
             "serve: {port: 9000}||serve: unknown setting; the sections are server, upstream, engine, admin, demo, "
-                    + "kubernetes, store, users, budgets, models, policies, subscriptions",
+                    + "kubernetes, store, users, budgets, identity, models, policies, subscriptions",
             "engine: {usageBound: {promptFactr: 2}}||engine.usageBound.promptFactr: unknown setting; "
                     + "engine.usageBound has promptFactor, promptSlack, completionCeiling",
             "models: [{name: g, endpoints: ['http://x/v1'], price: {prompt: '1', completion: '2'}}]||"
@@ -257,6 +257,27 @@ class GatewayConfigTest {
             "models: [{name: g, endpoints: ['vllm:8000']}]||models[0].endpoints[0] must be an absolute http or https URL",
             "store: {url: 'postgres://db/maas'}||store.url: must be a JDBC URL such as jdbc:postgresql://db:5432/maas",
             "{}|MAAS_STORE=postgresql|store.url: store.type postgresql needs a JDBC URL (store.url or MAAS_DB_URL)",
+            // the identity section
+            "identity: {oidc: [{audience: maas-api}]}||identity.oidc[0].issuer: is required (e.g. "
+                    + "https://keycloak.example.com/realms/maas)",
+            "identity: {oidc: [{issuer: 'keycloak/realms/maas'}]}||identity.oidc[0].issuer: issuer must be an http(s) "
+                    + "URL without query, was 'keycloak/realms/maas'",
+            "identity: {oidc: [{issuer: 'https://kc/realms/a', clockSkew: 1h}]}||identity.oidc[0].issuer: clockSkew "
+                    + "must be from 0s to 5m, was PT1H",
+            "identity: {oidc: [{issuer: 'https://kc/realms/a', groupClaim: roles}]}||identity.oidc[0].groupClaim: "
+                    + "unknown setting; identity.oidc[0] has issuer, audience, userClaim, groupsClaim, groupPrefix, clockSkew",
+            "identity: {oidc: [{issuer: 'https://kc/realms/a'}, {issuer: 'https://kc/realms/a'}]}||"
+                    + "identity.oidc[1].issuer: https://kc/realms/a is configured twice",
+            "identity: {trustedHeaders: {userHeader: X-User}}||identity.trustedHeaders.trustedProxies: must name the "
+                    + "proxy's addresses (e.g. [10.0.0.0/8]): headers from anyone else are never believed",
+            "identity: {trustedHeaders: {trustedProxies: [proxy.local]}}||identity.trustedHeaders.trustedProxies[0]: "
+                    + "trusted proxy must be an IP address or CIDR block, was 'proxy.local'",
+            "identity: {tokens: [{token: secret-token-0123456789, user: ci}]}||identity.tokens[0].token: unknown "
+                    + "setting; identity.tokens[0] has sha256, user, groups",
+            "identity: {tokens: [{sha256: abc, user: ci}]}||identity.tokens[0].sha256: must be 64 hexadecimal digits, "
+                    + "the token's SHA-256 as sha256sum prints it",
+            "identity: {roles: {admins: [ops]}}||identity.roles.admins: unknown setting; identity.roles has admin, "
+                    + "adminReadonly",
             // YAML itself
             "'server: {port: 8080'||configuration, line 1, column 20: expected ',' or '}', but got <stream end>",
             "'server: {port: 1, port: 2}'||configuration, line 1, column 23: Duplicate field 'port'",
@@ -267,6 +288,37 @@ class GatewayConfigTest {
         Map<String, String> env = variable == null ? Map.of()
                 : Map.of(variable.substring(0, variable.indexOf('=')), variable.substring(variable.indexOf('=') + 1));
         assertEquals(message, error(yaml, env));
+    }
+
+    @Test
+    void theIdentitySectionBindsWithEachIssuersDefaults() {
+        String hash = "a".repeat(64);
+        GatewayConfig.Identity identity = GatewayConfig.parse("""
+                identity:
+                  oidc:
+                    - issuer: https://keycloak.example.com/realms/maas
+                      audience: maas-api
+                    - {issuer: "https://keycloak.example.com/realms/partners", groupsClaim: realm_access.roles,
+                       groupPrefix: "partners:", userClaim: email, clockSkew: 30s}
+                  trustedHeaders: {trustedProxies: [10.0.0.0/8]}
+                  tokens: [{sha256: "%s", user: ci-bot, groups: [ci]}]
+                  roles: {admin: [maas-admins], adminReadonly: [auditors]}
+                """.formatted(hash.toUpperCase(java.util.Locale.ROOT)), Map.of()).identity();
+        assertEquals(List.of(
+                new GatewayConfig.Oidc("https://keycloak.example.com/realms/maas", Optional.of("maas-api"),
+                        "preferred_username", "groups", "", Duration.ofSeconds(60)),
+                new GatewayConfig.Oidc("https://keycloak.example.com/realms/partners", Optional.empty(), "email",
+                        "realm_access.roles", "partners:", Duration.ofSeconds(30))), identity.oidc());
+        assertEquals(Optional.of(new GatewayConfig.TrustedHeaders("X-Forwarded-User", "X-Forwarded-Groups",
+                List.of("10.0.0.0/8"))), identity.trustedHeaders());
+        assertEquals(List.of(new GatewayConfig.StaticToken(hash, "ci-bot", Set.of("ci"))), identity.tokens());
+        assertEquals(new dev.maas4j.management.RoleMapping(Set.of("maas-admins"), Set.of("auditors")),
+                identity.roles());
+
+        GatewayConfig.Identity none = GatewayConfig.defaults().identity();
+        assertEquals(List.of(), none.oidc());
+        assertEquals(Optional.empty(), none.trustedHeaders(), "no proxy is trusted unless configured");
+        assertEquals(dev.maas4j.management.RoleMapping.none(), none.roles());
     }
 
     @Test
