@@ -47,8 +47,12 @@ import java.util.Set;
  * for subscriptions and policies), {@code GET /policies} and {@code GET /audit}.
  *
  * <p>Authentication: every request is resolved to a {@link Caller} by the {@link IdentityResolver};
- * API keys ({@code sk-oai-...}) are refused with 401. Every 401 (no credential, one the resolver
- * refuses, an API key) counts against the client's address ({@code getRemoteAddr()}: behind a
+ * API keys ({@code sk-oai-...}) are refused with 401. A credential a resolver recognises and
+ * rejects ({@link CredentialRejectedException}) is a 401 whose code names the reason
+ * ({@code token_expired}, {@code token_not_yet_valid}, {@code wrong_audience}, {@code bad_signature},
+ * {@code unknown_key}, {@code algorithm_not_allowed}, {@code missing_claim}, {@code malformed_token});
+ * a JWT no resolver claims is {@code unknown_issuer}, anything else {@code missing_credentials}.
+ * Every 401 (no credential, one the resolver refuses, an API key) counts against the client's address ({@code getRemoteAddr()}: behind a
  * reverse proxy, have the container take the client's address from the proxy's forwarded
  * headers); an address with too many of them is refused with 429, {@code Retry-After} and code
  * {@code too_many_authentication_failures}, without its credential being looked at, until its

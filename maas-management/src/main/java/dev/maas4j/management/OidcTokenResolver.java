@@ -34,9 +34,6 @@ import java.net.MalformedURLException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URL;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.text.ParseException;
 import java.time.Duration;
 import java.time.Instant;
@@ -44,7 +41,6 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Date;
 import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -175,7 +171,7 @@ public final class OidcTokenResolver implements IdentityResolver {
         if (jwt.isEmpty() || !BearerJwt.issuer(jwt.get()).map(issuer::equals).orElse(false)) {
             return Optional.empty(); // not a token of this issuer: another resolver's, or nobody's
         }
-        String hash = sha256Hex(token.get());
+        String hash = BearerTokenResolver.sha256Hex(token.get());
         Instant now = time.now();
         Verified cached = verified.getIfPresent(hash);
         if (cached != null && now.isBefore(cached.until())) {
@@ -375,15 +371,6 @@ public final class OidcTokenResolver implements IdentityResolver {
         claims.setMaxClockSkew((int) clockSkew.toSeconds());
         p.setJWTClaimsSetVerifier(claims);
         return p;
-    }
-
-    static String sha256Hex(String token) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(token.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is required of every JVM", e);
-        }
     }
 
     /** Header values come from the client: shown shortened and printable only. */
