@@ -60,8 +60,7 @@ public final class KubernetesTokenResolver implements IdentityResolver {
 
     private final TokenReview review;
     private final AdminCheck adminCheck;
-    private final Set<String> adminGroups;
-    private final Set<String> adminReadonlyGroups;
+    private final RoleMapping roles;
     private final String groupPrefix;
     private final Duration cacheTtl;
     private final Duration negativeCacheTtl;
@@ -70,8 +69,7 @@ public final class KubernetesTokenResolver implements IdentityResolver {
     private KubernetesTokenResolver(Builder b) {
         this.review = b.review;
         this.adminCheck = b.adminCheck;
-        this.adminGroups = Set.copyOf(b.adminGroups);
-        this.adminReadonlyGroups = Set.copyOf(b.adminReadonlyGroups);
+        this.roles = new RoleMapping(b.adminGroups, b.adminReadonlyGroups);
         this.groupPrefix = b.groupPrefix;
         this.cacheTtl = b.cacheTtl;
         this.negativeCacheTtl = b.negativeCacheTtl;
@@ -135,19 +133,12 @@ public final class KubernetesTokenResolver implements IdentityResolver {
             return Optional.empty();
         }
         Set<String> groups = groups(identity.get().groups());
-        EnumSet<Role> roles = EnumSet.of(Role.USER);
-        for (String group : groups) {
-            if (adminGroups.contains(group)) {
-                roles.add(Role.ADMIN);
-            }
-            if (adminReadonlyGroups.contains(group)) {
-                roles.add(Role.ADMIN_READONLY);
-            }
+        Set<Role> granted = roles.rolesOf(groups);
+        if (!granted.contains(Role.ADMIN) && adminCheck != null && adminCheck.mayAdminister(identity.get())) {
+            granted = EnumSet.copyOf(granted);
+            granted.add(Role.ADMIN);
         }
-        if (!roles.contains(Role.ADMIN) && adminCheck != null && adminCheck.mayAdminister(identity.get())) {
-            roles.add(Role.ADMIN);
-        }
-        return Optional.of(new Caller(identity.get().user(), groups, roles));
+        return Optional.of(new Caller(identity.get().user(), groups, granted));
     }
 
     private Set<String> groups(Set<String> reviewed) {
@@ -176,7 +167,7 @@ public final class KubernetesTokenResolver implements IdentityResolver {
     @Override
     public String toString() {
         return "KubernetesTokenResolver[cacheTtl=" + cacheTtl + ", negativeCacheTtl=" + negativeCacheTtl
-                + ", adminGroups=" + adminGroups + ", adminReadonlyGroups=" + adminReadonlyGroups
+                + ", adminGroups=" + roles.adminGroups() + ", adminReadonlyGroups=" + roles.adminReadonlyGroups()
                 + (groupPrefix.isEmpty() ? "" : ", groupPrefix=" + groupPrefix)
                 + (adminCheck == null ? "" : ", adminCheck") + "]";
     }

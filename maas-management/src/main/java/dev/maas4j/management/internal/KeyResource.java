@@ -255,20 +255,7 @@ final class KeyResource {
         String resource = "api_key/" + id;
         Map<String, String> details = new LinkedHashMap<>();
         try {
-            Optional<ApiKey> found = engine.keys().find(id);
-            if (found.isEmpty() || !Access.visible(call.caller, found.get())) {
-                details.put("reason", found.isEmpty() ? "no such key" : "key of another owner");
-                audit.record(call, "api_key.revoke", resource, found.isEmpty() ? Audit.FAILED : Audit.DENIED, details);
-                throw notFound(id);
-            }
-            ApiKey key = found.get();
-            details.put("owner", KeyViews.describe(key.owner()));
-            details.put("name", key.name());
-            if (!Access.changeable(call.caller, key)) {
-                throw ApiException.forbidden(Access.owns(call.caller, key)
-                        ? "your roles do not allow revoking API keys"
-                        : "revoking another user's API key requires the admin role");
-            }
+            ApiKey key = changeableKey(call, id, "api_key.revoke", "revoking", details);
             if (!engine.revokeKey(id)) {
                 // as Open Data Hub answers: only an active key can be revoked, a revoked one is not found
                 details.put("reason", "already revoked");
@@ -283,6 +270,30 @@ final class KeyResource {
             }
             throw e;
         }
+    }
+
+    /**
+     * The key {@code id} if the caller may change it (revoke, rotate): 404 if it does not exist or
+     * is another's the caller may not see (audited as {@code action}), 403 if the caller sees it but
+     * may not change it. Notes the key's owner and name in {@code details}.
+     */
+    private ApiKey changeableKey(Call call, String id, String action, String verbing, Map<String, String> details) {
+        String resource = "api_key/" + id;
+        Optional<ApiKey> found = engine.keys().find(id);
+        if (found.isEmpty() || !Access.visible(call.caller, found.get())) {
+            details.put("reason", found.isEmpty() ? "no such key" : "key of another owner");
+            audit.record(call, action, resource, found.isEmpty() ? Audit.FAILED : Audit.DENIED, details);
+            throw notFound(id);
+        }
+        ApiKey key = found.get();
+        details.put("owner", KeyViews.describe(key.owner()));
+        details.put("name", key.name());
+        if (!Access.changeable(call.caller, key)) {
+            throw ApiException.forbidden(Access.owns(call.caller, key)
+                    ? "your roles do not allow " + verbing + " API keys"
+                    : verbing + " another user's API key requires the admin role");
+        }
+        return key;
     }
 
     // ------------------------------------------------------------------ rotate
@@ -301,20 +312,7 @@ final class KeyResource {
             KeyJson.RotateRequest body = raw.length == 0
                     || new String(raw, java.nio.charset.StandardCharsets.UTF_8).isBlank()
                     ? new KeyJson.RotateRequest(null) : Json.read(raw, KeyJson.RotateRequest.class);
-            Optional<ApiKey> found = engine.keys().find(id);
-            if (found.isEmpty() || !Access.visible(call.caller, found.get())) {
-                details.put("reason", found.isEmpty() ? "no such key" : "key of another owner");
-                audit.record(call, "api_key.rotate", resource, found.isEmpty() ? Audit.FAILED : Audit.DENIED, details);
-                throw notFound(id);
-            }
-            ApiKey key = found.get();
-            details.put("owner", KeyViews.describe(key.owner()));
-            details.put("name", key.name());
-            if (!Access.changeable(call.caller, key)) {
-                throw ApiException.forbidden(Access.owns(call.caller, key)
-                        ? "your roles do not allow rotating API keys"
-                        : "rotating another user's API key requires the admin role");
-            }
+            ApiKey key = changeableKey(call, id, "api_key.rotate", "rotating", details);
             java.time.Duration overlap = body.overlap() == null ? java.time.Duration.ZERO
                     : Text.parseDuration(body.overlap(), "overlap");
             details.put("overlap", Text.relative(overlap));
