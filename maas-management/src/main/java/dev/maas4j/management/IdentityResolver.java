@@ -10,7 +10,8 @@ import java.util.Optional;
  * <p>Implementations in this package: {@link ContainerPrincipalResolver} (the servlet container's
  * own authentication), {@link TrustedHeaderResolver} (a fronting proxy such as oauth2-proxy),
  * {@link BearerTokenResolver} (tokens declared in configuration, stored hashed),
- * {@link OidcTokenResolver} (OIDC access tokens of one issuer, e.g. a Keycloak realm), and
+ * {@link OidcTokenResolver} (OIDC access tokens of one issuer, e.g. a Keycloak realm),
+ * {@link KubernetesTokenResolver} (tokens the Kubernetes API server reviews), and
  * {@link CompositeIdentityResolver} to try several in order. Group-based resolvers share one
  * {@link RoleMapping}:
  *
@@ -46,11 +47,9 @@ import java.util.Optional;
  * <p><b>Thread-safety.</b> Implementations must be thread-safe; {@link #resolve} is called for every
  * management request, concurrently.
  *
- * <p><b>Adding a token resolver</b> (Kubernetes {@code TokenReview}, RFC 7662 introspection):
- * {@link OidcTokenResolver} is the pattern. Read {@code Authorization: Bearer <token>}, return
- * empty for a token that is not this resolver's, verify it (a Kubernetes resolver posts it to the
- * {@code TokenReview} API and maps {@code status.user.username} and {@code status.user.groups}),
- * map the groups to {@link Role}s with the shared {@link RoleMapping}, throw a
+ * <p><b>Adding a token resolver</b> (RFC 7662 introspection, say): {@link OidcTokenResolver}
+ * and {@link KubernetesTokenResolver} are the pattern. Read {@code Authorization: Bearer <token>},
+ * return empty for a token that is not this resolver's, verify it, map the groups to {@link Role}s with the shared {@link RoleMapping}, throw a
  * {@link CredentialRejectedException} for a token that is its own and refused, cache positive
  * answers by a hash of the token (never the token itself) for less than the token's remaining life,
  * and throw rather than return empty when the issuer or the API server cannot be reached.
